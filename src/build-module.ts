@@ -1,0 +1,147 @@
+import type { DependencyContainer } from 'tsyringe';
+import { META } from './meta.ts';
+import { Module, RESERVED_FUNCTION_NAMES, type FunctionRecord } from './module.ts';
+import type { Sub } from './sub.ts';
+import type { Logger } from './types.ts';
+import { createView } from './view.ts';
+import { ownExportFilter } from './own-exports.ts';
+import { exposeFunction, contractsFor, chainFor, type ContractSource } from './contracts.ts';
+import { ModReservedNameError, ModInterfaceError } from './errors.ts';
+import type { ResolvedSubOptions } from './sub-options.ts';
+import { HUB } from './tokens.ts';
+
+/** One file's contribution to a module (several files merge when projects extend the same dyne). */
+export interface ModulePart {
+  readonly path: string;
+  readonly exports: Readonly<Record<string, unknown>>;
+}
+
+export interface BuildContext {
+  readonly hub: object;
+  readonly sub: Sub;
+  readonly subRef: string;
+  readonly options: ResolvedSubOptions;
+  readonly log: Logger;
+  readonly container: DependencyContainer;
+  readonly ancestors: readonly ContractSource[];
+}
+
+/** pop's module markers: configure the loader, never exposed as functions. */
+export const MARKERS = new Set([
+  '__virtual__', '__virtualname__', '__init__', '__func_alias__', '__sub_alias__', '__contracts__', '__close__', 'default',
+]);
+
+type Fn = (...args: never[]) => unknown;
+
+export function isClass(v: unknown): v is new (...args: never[]) => object {
+  return typeof v === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(v));
+}
+
+/**
+ * Builds the hub-facing module from its files: picks exported functions (not markers, not `_private`, not
+ * re-exported from elsewhere), applies `__func_alias__`, injects the module's hub view and wraps contracts.
+ * On a clash between merged files the later file wins and a warning names both paths.
+ */
+export function buildModule(ctx: BuildContext, name: string, parts: readonly ModulePart[], virtualName?: string): Module {
+  const functions = new Map<string, FunctionRecord>();
+  const closeHooks: Array<() => unknown> = [];
+  const mod = new Module({ name, sub: ctx.sub, paths: parts.map((p) => p.path), functions, virtualName, closeHooks });
+  const view = createView(ctx.hub, mod, ctx.sub);
+  const declared = parts.flatMap((p) => stringList(p.exports.__contracts__, '__contracts__', p.path));
+  const contractModules = contractsFor(name, declared, ctx.sub[META].contracts, ctx.ancestors);
+
+  for (const part of parts) {
+    const found = ctx.options.omitFunc ? [] : pluginFunctions(ctx, part, view);
+    for (const [fnName, raw, bindHub] of found) {
+      if (RESERVED_FUNCTION_NAMES.has(fnName)) {
+        throw new ModReservedNameError(`${part.path}: "${fnName}" is reserved on modules; rename it or alias it with __func_alias__`);
+      }
+      const previous = functions.get(fnName);
+      if (previous) {
+        ctx.log.warn(`function clash in ${ctx.subRef}.${name}.${fnName}: ${part.path} overrides ${previous.path}`, {
+          winner: part.path,
+          loser: previous.path,
+        });
+      }
+      const ref = `${ctx.subRef}.${name}.${fnName}`;
+      const chain = chainFor(fnName, contractModules);
+      const exposed = bindHub ? exposeFunction(raw, view, fnName, ref, chain) : exposeFunction(dropHub(raw), view, fnName, ref, chain);
+      functions.set(fnName, { raw, exposed, path: part.path });
+      Object.defineProperty(mod, fnName, { value: exposed, enumerable: true, writable: true, configurable: true });
+    }
+    const close = part.exports.__close__;
+    if (typeof close === 'function') closeHooks.push(() => (close as (hub: object) => unknown)(view));
+  }
+  return mod;
+}
+
+/** Returns [hubName, function, takesHub] for every exposed function of one file. */
+function pluginFunctions(ctx: BuildContext, part: ModulePart, view: object): Array<[string, Fn, boolean]> {
+  const out: Array<[string, Fn, boolean]> = [];
+  const alias = aliasMap(part);
+  const isOwn = ownExportFilter(part.path);
+  const { omitStart, omitEnd } = ctx.options;
+  for (const [exportName, value] of Object.entries(part.exports)) {
+    if (MARKERS.has(exportName) || typeof value !== 'function' || isClass(value)) continue;
+    if ((omitStart && exportName.startsWith(omitStart)) || (omitEnd && exportName.endsWith(omitEnd))) continue;
+    if (!isOwn(exportName, value)) continue;
+    out.push([alias.get(exportName) ?? exportName, value as Fn, true]);
+  }
+  const cls = part.exports.default;
+  if (isClass(cls)) out.push(...classMethods(ctx, part, cls, view, alias));
+  return out;
+}
+
+/**
+ * A default-exported class is a plugin too: tsyringe builds it with the module's hub view registered under the
+ * `HUB` token (use `@inject(HUB)`; no decorator metadata needed) and its public methods become the functions.
+ */
+function classMethods(
+  ctx: BuildContext,
+  part: ModulePart,
+  cls: new (...args: never[]) => object,
+  view: object,
+  alias: Map<string, string>,
+): Array<[string, Fn, boolean]> {
+  const child = ctx.container.createChildContainer();
+  child.register(HUB, { useValue: view });
+  let instance: object;
+  try {
+    instance = child.resolve(cls as never) as object;
+  } catch (cause) {
+    throw new ModInterfaceError(`${part.path}: cannot construct the default-exported class: ${(cause as Error).message}`, { cause });
+  }
+  const out: Array<[string, Fn, boolean]> = [];
+  for (let proto = Object.getPrototypeOf(instance); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    for (const key of Object.getOwnPropertyNames(proto)) {
+      const fn = (instance as Record<string, unknown>)[key];
+      if (key === 'constructor' || key.startsWith(ctx.options.omitStart || '\0') || typeof fn !== 'function') continue;
+      if (out.some(([n]) => n === (alias.get(key) ?? key))) continue;
+      out.push([alias.get(key) ?? key, (fn as Fn).bind(instance) as Fn, false]);
+    }
+  }
+  return out;
+}
+
+/** Class methods already hold the hub; give them a hub-first signature so one wrapper serves both kinds. */
+function dropHub(fn: Fn): Fn {
+  return ((_hub: unknown, ...args: unknown[]) => (fn as (...a: unknown[]) => unknown)(...args)) as Fn;
+}
+
+function aliasMap(part: ModulePart): Map<string, string> {
+  const raw = part.exports.__func_alias__;
+  if (raw === undefined) return new Map();
+  if (typeof raw !== 'object' || raw === null || Object.values(raw).some((v) => typeof v !== 'string')) {
+    throw new ModInterfaceError(`${part.path}: __func_alias__ must map export names to hub names (strings)`);
+  }
+  return new Map(Object.entries(raw as Record<string, string>));
+}
+
+export function stringList(raw: unknown, marker: string, path: string): string[] {
+  if (raw === undefined) return [];
+  const list = typeof raw === 'string' ? [raw] : raw;
+  if (!Array.isArray(list) || list.some((x) => typeof x !== 'string')) {
+    throw new ModInterfaceError(`${path}: ${marker} must be a list of names`);
+  }
+  return list as string[];
+}

@@ -1,0 +1,163 @@
+import 'reflect-metadata';
+import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HUB_SELF, META, OPT_SLOT, SUBS, ADDED, CLOSED } from './meta.ts';
+import { createSub } from './load-sub.ts';
+import { buildModule } from './build-module.ts';
+import { resolveSubOptions } from './sub-options.ts';
+import { compareNames } from './plugin-files.ts';
+import type { Sub } from './sub.ts';
+import type { Hub as HubType, Logger, Opt } from './types.ts';
+import { HUB, LOGGER, MODULE_LOADER, DYNE_SCANNER } from './tokens.ts';
+import { createConsoleLogger } from './logger.ts';
+import { NodeModuleLoader, type ModuleLoader } from './module-loader.ts';
+import { PackageDyneScanner } from './dyne-scanner.ts';
+import { HubOptionsError, HubReadonlyError, describeError } from './errors.ts';
+import { EMPTY_CONTRACTS } from './contracts.ts';
+import * as popSub from './pop/sub.ts';
+import * as popRef from './pop/ref.ts';
+import * as popConfig from './pop/config.ts';
+
+export interface HubCreateOptions {
+  /** The host project's folder (default `process.cwd()`): its conf.ts and package.json are read from here. */
+  root?: string;
+  /** Replace the default stderr logger. */
+  logger?: Logger;
+}
+
+
+/** Internal state of the real hub; plugins only ever see it through their views. */
+export interface HubState {
+  readonly root: string;
+  readonly container: DependencyContainer;
+  [OPT_SLOT]: Opt;
+  /** top-level subs by name (aliases included) */
+  readonly [SUBS]: Map<string, Sub>;
+  /** every sub in the order it was added, for reverse-order shutdown */
+  readonly [ADDED]: Sub[];
+  [CLOSED]: boolean;
+}
+
+class HubImpl {
+  declare readonly [HUB_SELF]: HubImpl & HubState;
+  declare readonly root: string;
+  declare readonly container: DependencyContainer;
+
+  get OPT(): Opt {
+    return this[HUB_SELF][OPT_SLOT];
+  }
+
+  set OPT(_value: Opt) {
+    throw new HubReadonlyError('hub.OPT is read-only: build it with hub.pop.config.load()');
+  }
+
+  get log(): Logger {
+    return this[HUB_SELF].container.resolve<Logger>(LOGGER);
+  }
+
+  get _(): undefined {
+    return undefined;
+  }
+
+  get __(): undefined {
+    return undefined;
+  }
+
+  get ___(): undefined {
+    return undefined;
+  }
+
+  /** Top-level subs in name order (aliases are not repeated). */
+  *[Symbol.iterator](): IterableIterator<Sub> {
+    const self = this[HUB_SELF];
+    const subs = [...new Set(self[SUBS].values())];
+    yield* subs.sort((a, b) => compareNames(a[META].name, b[META].name));
+  }
+
+  /** Runs every module's `__close__` hook, newest sub first; a failing hook is logged and the rest still run. */
+  async close(): Promise<void> {
+    const self = this[HUB_SELF];
+    if (self[CLOSED]) return;
+    self[CLOSED] = true;
+    for (const sub of [...self[ADDED]].reverse()) await closeSub(sub, self.log);
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Hub';
+  }
+}
+
+/** Runs a sub's modules' `__close__` hooks in reverse name order. */
+export async function closeSub(sub: Sub, log: Logger): Promise<void> {
+  const mods = [...sub[META].modules.values()].reverse();
+  for (const mod of mods) {
+    for (const hook of [...mod[META].closeHooks].reverse()) {
+      try {
+        await hook();
+      } catch (err) {
+        log.error(`__close__ of ${mod[META].paths.join('+')} failed: ${describeError(err)}`);
+      }
+    }
+  }
+}
+
+export function realHub(hub: object): HubImpl & HubState {
+  return (hub as HubImpl)[HUB_SELF];
+}
+
+async function create(options: HubCreateOptions = {}): Promise<HubType> {
+  if (typeof options !== 'object' || options === null) throw new HubOptionsError('Hub.create expects an options object');
+  for (const key of Object.keys(options)) {
+    if (key !== 'root' && key !== 'logger') throw new HubOptionsError(`Hub.create: unknown option "${key}"`);
+  }
+  if (options.root !== undefined && (typeof options.root !== 'string' || options.root === '')) {
+    throw new HubOptionsError('Hub.create: option "root" must be a folder path');
+  }
+  const root = resolve(options.root ?? process.cwd());
+  const container = rootContainer.createChildContainer();
+  const hub = Object.create(HubImpl.prototype) as HubImpl & HubState;
+  Object.defineProperties(hub, {
+    [HUB_SELF]: { value: hub },
+    root: { value: root, enumerable: false },
+    container: { value: container, enumerable: false },
+    [SUBS]: { value: new Map() },
+    [ADDED]: { value: [] },
+  });
+  hub[OPT_SLOT] = Object.freeze({});
+  hub[CLOSED] = false;
+
+  container.register(HUB, { useValue: hub });
+  container.register(LOGGER, { useValue: options.logger ?? createConsoleLogger() });
+  container.register(MODULE_LOADER, { useValue: new NodeModuleLoader() });
+  container.register(DYNE_SCANNER, {
+    useFactory: (c) => new PackageDyneScanner(root, c.resolve<ModuleLoader>(MODULE_LOADER)),
+  });
+  addPopSub(hub);
+  return hub as unknown as HubType;
+}
+
+/** The `pop` sub is built from modules compiled into tspop, not scanned, so a hub costs no file I/O to create. */
+function addPopSub(hub: HubImpl & HubState): void {
+  const dir = fileURLToPath(new URL('./pop/', import.meta.url));
+  const options = resolveSubOptions({ staticDir: dir, subname: 'pop' }, hub.root);
+  const sub = createSub('pop', undefined, [dir], new Map(), options);
+  sub[META].contracts = EMPTY_CONTRACTS;
+  const ctx = { hub, sub, subRef: 'pop', options, log: hub.log, container: hub.container, ancestors: [] };
+  for (const [name, ns] of [['config', popConfig], ['ref', popRef], ['sub', popSub]] as const) {
+    const mod = buildModule(ctx, name, [{ path: `${dir}${name}.ts`, exports: ns }]);
+    sub[META].modules.set(name, mod);
+    Object.defineProperty(sub, name, { value: mod, enumerable: true, writable: true, configurable: true });
+  }
+  hub[SUBS].set('pop', sub);
+  hub[ADDED].push(sub);
+  Object.defineProperty(hub, 'pop', { value: sub, enumerable: true, writable: false, configurable: true });
+}
+
+/** `const hub = await Hub.create({ root })`. */
+export const Hub: { create(options?: HubCreateOptions): Promise<HubType> } = { create };
+export type Hub = HubType;

@@ -1,0 +1,15 @@
+/**
+ * tspop — Plugin Oriented Programming for TypeScript. The public API.
+ */
+export { Hub, type HubCreateOptions } from './hub.ts';
+export type { HubCore, HubSubs, Dynamic, Opt, Logger, VirtualResult, LoadFailure, ContractCtx } from './types.ts';
+export type { SubAddOptions } from './sub-options.ts';
+export type { ConfigOption, CliOption, SubcommandDef, ProjectConf, Project, OptionType } from './conf-types.ts';
+export type { ModuleLoader } from './module-loader.ts';
+export type { DyneScanner, DyneDir } from './dyne-scanner.ts';
+export type { ConfigLoadOptions, ConfigLoadResult } from './pop/config.ts';
+export { Sub, isSub } from './sub.ts';
+export { Module, isModule } from './module.ts';
+export { HUB, LOGGER, MODULE_LOADER, DYNE_SCANNER } from './tokens.ts';
+export { createConsoleLogger, createMemoryLogger } from './logger.ts';
+export * from './errors.ts';

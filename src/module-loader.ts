@@ -1,0 +1,46 @@
+import { pathToFileURL } from 'node:url';
+import { ModLoadError } from './errors.ts';
+
+/** Imports plugin and conf files. A core service: swap it in `hub.container` to load from elsewhere. */
+export interface ModuleLoader {
+  /** Imports `path`; `fresh` bypasses the module cache (used by reload). */
+  load(path: string, opts?: { fresh?: boolean; timeoutMs?: number }): Promise<Record<string, unknown>>;
+}
+
+const REGISTERED = Symbol.for('tspop.tsx.registered');
+let generation = 0;
+
+/**
+ * Users drop `.ts` files into folders with no build step, so the process needs a TS loader. tsx is registered
+ * once per process, lazily, and only when a `.ts` file is actually loaded outside a runtime that already has one.
+ */
+async function ensureTypeScript(): Promise<void> {
+  const g = globalThis as Record<symbol, unknown>;
+  if (g[REGISTERED]) return void (await (g[REGISTERED] as Promise<void>));
+  g[REGISTERED] = (async () => {
+    if (process.env.VITEST) return; // vitest transforms TS itself
+    const [esm, cjs] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
+    esm.register();
+    cjs.register();
+  })();
+  await (g[REGISTERED] as Promise<void>);
+}
+
+export class NodeModuleLoader implements ModuleLoader {
+  async load(path: string, opts: { fresh?: boolean; timeoutMs?: number } = {}): Promise<Record<string, unknown>> {
+    if (/\.[mc]?ts$/.test(path)) await ensureTypeScript();
+    const url = pathToFileURL(path);
+    if (opts.fresh) url.searchParams.set('tspop_reload', String(++generation));
+    const imported = import(url.href) as Promise<Record<string, unknown>>;
+    if (!opts.timeoutMs) return imported;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ModLoadError(`loading ${path} timed out after ${opts.timeoutMs} ms`)), opts.timeoutMs);
+    });
+    try {
+      return await Promise.race([imported, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

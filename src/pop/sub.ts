@@ -1,0 +1,188 @@
+/**
+ * hub.pop.sub — add, nest, iterate, reload and remove subs. A plugin like any other: functions take `hub` first.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Sub, isSub, subPath } from '../sub.ts';
+import { createSub, populateSub, type LoadEnv } from '../load-sub.ts';
+import { resolveSubOptions, type SubAddOptions } from '../sub-options.ts';
+import { listSubDirs, compareNames } from '../plugin-files.ts';
+import { realHub, closeSub } from '../hub.ts';
+import { META, SUBS, ADDED, CLOSED } from '../meta.ts';
+import { DYNE_SCANNER, MODULE_LOADER } from '../tokens.ts';
+import type { DyneScanner } from '../dyne-scanner.ts';
+import type { ModuleLoader } from '../module-loader.ts';
+import type { Hub, LoadFailure } from '../types.ts';
+import { HubClosedError, SubExistsError, SubNoDirsError, SubNotFoundError } from '../errors.ts';
+
+
+/** Adds a sub from a dyne (every project's DYNE folders merged) or from static folders, and loads it. */
+export async function add(hub: Hub, options: SubAddOptions): Promise<Sub> {
+  const real = realHub(hub);
+  if (real[CLOSED]) throw new HubClosedError('cannot add a sub: the hub is closed');
+  const o = resolveSubOptions(options, real.root);
+  const target = (o.parent ?? real) as unknown as Record<string, unknown>;
+  if (Object.prototype.hasOwnProperty.call(target, o.subname)) {
+    const where = o.parent ? subPath(o.parent) : 'the hub';
+    throw new SubExistsError(`${where} already has "${o.subname}"; use hub.pop.sub.extend() to add folders to a sub`);
+  }
+  const projects = new Map<string, string>();
+  const dirs = [...o.staticDirs];
+  if (o.dyneName) {
+    for (const d of await scanner(real).dirs(o.dyneName)) {
+      dirs.push(d.dir);
+      projects.set(d.dir, d.project);
+    }
+  }
+  if (dirs.length === 0) {
+    const known = Object.keys(Object.assign({}, ...(await scanner(real).projects()).map((p) => p.conf.DYNE))).sort();
+    throw new SubNoDirsError(`no project declares dyne "${o.dyneName}" in its conf DYNE (known dynes: ${known.join(', ') || 'none'})`);
+  }
+  const sub = createSub(o.subname, o.parent, dirs, projects, o);
+  await populateSub(env(real), sub, (s) => attach(real, s));
+  return sub;
+}
+
+/** Turns each sub-folder of the sub's folders into a nested sub, in name order; `recurse` goes all the way down. */
+export async function loadSubdirs(hub: Hub, sub: Sub, options: { recurse?: boolean } = {}): Promise<void> {
+  if (!isSub(sub)) throw new SubNotFoundError('hub.pop.sub.loadSubdirs expects a sub');
+  const meta = sub[META];
+  const names = [...new Set(meta.dirs.flatMap((d) => listSubDirs(d)))].sort(compareNames);
+  for (const name of names) {
+    let child = meta.subs.get(name);
+    if (!child) {
+      if (meta.modules.has(name) || meta.failures.has(name)) {
+        hub.log.warn(`folder ${name}/ in ${subPath(sub)} is hidden by the module of the same name`);
+        continue;
+      }
+      const dirs = meta.dirs.map((d) => join(d, name)).filter((d) => existsSync(d));
+      const o = meta.options;
+      child = await add(hub, {
+        staticDir: dirs, subname: name, sub, virtual: o.virtual, omitStart: o.omitStart, omitEnd: o.omitEnd,
+        omitFunc: o.omitFunc, init: o.init, stopOnFailures: o.stopOnFailures, lazy: o.lazy, loadTimeoutMs: o.loadTimeoutMs,
+      });
+      for (const d of dirs) {
+        const parentDir = d.slice(0, -name.length - 1);
+        const project = meta.projects.get(parentDir);
+        if (project) child[META].projects.set(d, project);
+      }
+    }
+    if (options.recurse) await loadSubdirs(hub, child, options);
+  }
+}
+
+/** Nested subs of `sub` (or the hub's top-level subs) in name order; `recurse` walks depth-first. */
+export function* iterSubs(hub: Hub, sub?: Sub, options: { recurse?: boolean } = {}): Generator<Sub> {
+  const children = sub ? [...new Set(sub[META].subs.values())] : [...realHub(hub)].filter((s) => s[META].name !== 'pop');
+  for (const child of children.sort((a, b) => compareNames(a[META].name, b[META].name))) {
+    yield child;
+    if (options.recurse) yield* iterSubs(hub, child, options);
+  }
+}
+
+/** Loads a lazy sub's modules now. */
+export async function load(hub: Hub, sub: Sub): Promise<void> {
+  const real = realHub(hub);
+  if (sub[META].pending.size > 0) await populateSub(env(real), sub, (s) => attach(real, s));
+}
+
+/** Detaches a sub (after running its modules' `__close__` hooks). */
+export async function remove(hub: Hub, sub: Sub | string): Promise<void> {
+  const real = realHub(hub);
+  const s = findSub(real, sub);
+  for (const child of [...iterSubs(hub, s, { recurse: true })].reverse()) await closeSub(child, real.log);
+  await closeSub(s, real.log);
+  detach(real, s);
+}
+
+/** Re-reads the sub's folders (new files appear, edited files are re-imported) and rebuilds it in place. */
+export async function reload(hub: Hub, sub: Sub | string): Promise<Sub> {
+  const real = realHub(hub);
+  const s = findSub(real, sub);
+  const meta = s[META];
+  for (const name of [...meta.modules.keys(), ...meta.failures.keys(), ...meta.pending.keys()]) {
+    delete (s as unknown as Record<string, unknown>)[name];
+  }
+  meta.modules.clear();
+  meta.failures.clear();
+  meta.pending.clear();
+  await populateSub(env(real), s, () => undefined, true);
+  return s;
+}
+
+/** Adds folders (or another dyne's folders) to an existing sub, then reloads it. */
+export async function extend(hub: Hub, sub: Sub | string, options: { staticDir?: string | readonly string[]; dyneName?: string }): Promise<Sub> {
+  const real = realHub(hub);
+  const s = findSub(real, sub);
+  const o = resolveSubOptions({ ...options, subname: s[META].name }, real.root);
+  s[META].dirs.push(...o.staticDirs);
+  if (o.dyneName) {
+    for (const d of await scanner(real).dirs(o.dyneName)) {
+      s[META].dirs.push(d.dir);
+      s[META].projects.set(d.dir, d.project);
+    }
+  }
+  return reload(hub, s);
+}
+
+/** The folders merged into a sub, in merge order. */
+export function getDirs(_hub: Hub, sub: Sub): string[] {
+  if (!isSub(sub)) throw new SubNotFoundError('hub.pop.sub.getDirs expects a sub');
+  return [...sub[META].dirs];
+}
+
+/** Load failures recorded for the sub's modules (each is raised with its code when the module is used). */
+export function failures(_hub: Hub, sub: Sub): LoadFailure[] {
+  if (!isSub(sub)) throw new SubNotFoundError('hub.pop.sub.failures expects a sub');
+  return [...sub[META].failures.values()];
+}
+
+function env(real: ReturnType<typeof realHub>): LoadEnv {
+  return { hub: real, log: real.log, loader: real.container.resolve<ModuleLoader>(MODULE_LOADER), container: real.container };
+}
+
+function scanner(real: ReturnType<typeof realHub>): DyneScanner {
+  return real.container.resolve<DyneScanner>(DYNE_SCANNER);
+}
+
+function attach(real: ReturnType<typeof realHub>, sub: Sub): void {
+  const meta = sub[META];
+  const names = [meta.name, ...meta.aliases];
+  for (const name of names) {
+    if (meta.parent) {
+      meta.parent[META].subs.set(name, sub);
+      Object.defineProperty(meta.parent, name, { value: sub, enumerable: name === meta.name, writable: true, configurable: true });
+    } else {
+      real[SUBS].set(name, sub);
+      Object.defineProperty(real, name, { value: sub, enumerable: name === meta.name, writable: true, configurable: true });
+    }
+  }
+  if (!real[ADDED].includes(sub)) real[ADDED].push(sub);
+}
+
+function detach(real: ReturnType<typeof realHub>, sub: Sub): void {
+  const meta = sub[META];
+  const owner = (meta.parent ?? real) as unknown as Record<string, unknown>;
+  const registry = meta.parent ? meta.parent[META].subs : real[SUBS];
+  for (const [name, s] of [...registry]) {
+    if (s !== sub) continue;
+    registry.delete(name);
+    delete owner[name];
+  }
+  const gone = new Set([sub, ...iterSubsOf(sub)]);
+  for (let i = real[ADDED].length - 1; i >= 0; i--) if (gone.has(real[ADDED][i] as Sub)) real[ADDED].splice(i, 1);
+}
+
+function iterSubsOf(sub: Sub): Sub[] {
+  return [...sub[META].subs.values()].flatMap((s) => [s, ...iterSubsOf(s)]);
+}
+
+function findSub(real: ReturnType<typeof realHub>, sub: Sub | string): Sub {
+  if (isSub(sub)) return sub;
+  let cur: unknown = real;
+  for (const part of String(sub).split('.')) {
+    cur = isSub(cur) ? cur[META].subs.get(part) : cur === real ? real[SUBS].get(part) : undefined;
+    if (!cur) throw new SubNotFoundError(`no sub named "${sub}" on the hub`);
+  }
+  return cur as Sub;
+}
