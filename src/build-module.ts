@@ -69,6 +69,7 @@ export function buildModule(ctx: BuildContext, name: string, parts: readonly Mod
       functions.set(fnName, { raw, exposed, path: part.path });
       Object.defineProperty(mod, fnName, { value: exposed, enumerable: true, writable: true, configurable: true });
     }
+    if (!ctx.options.omitFunc) exposeVars(ctx, part, mod);
     const close = part.exports.__close__;
     if (typeof close === 'function') closeHooks.push(() => (close as (hub: object) => unknown)(view));
   }
@@ -121,6 +122,21 @@ function classMethods(
     }
   }
   return out;
+}
+
+/**
+ * Module variables (pop exposes them too): `export const ACCT = ['amqp']` is readable as `hub.ingress.amqp.ACCT`
+ * and writable as plugin state. Imported values and `_private` names stay hidden.
+ */
+function exposeVars(ctx: BuildContext, part: ModulePart, mod: Module): void {
+  const isOwn = ownExportFilter(part.path);
+  const { omitStart, omitEnd } = ctx.options;
+  for (const [name, value] of Object.entries(part.exports)) {
+    if (MARKERS.has(name) || typeof value === 'function' || RESERVED_FUNCTION_NAMES.has(name)) continue;
+    if ((omitStart && name.startsWith(omitStart)) || (omitEnd && name.endsWith(omitEnd))) continue;
+    if (!isOwn(name, { name: '' })) continue;
+    Object.defineProperty(mod, name, { value, enumerable: true, writable: true, configurable: true });
+  }
 }
 
 /** Class methods already hold the hub; give them a hub-first signature so one wrapper serves both kinds. */

@@ -18,12 +18,20 @@ async function ensureTypeScript(): Promise<void> {
   const g = globalThis as Record<symbol, unknown>;
   if (g[REGISTERED]) return void (await (g[REGISTERED] as Promise<void>));
   g[REGISTERED] = (async () => {
-    if (process.env.VITEST) return; // vitest transforms TS itself
+    if (hasTypeScriptLoader()) return;
     const [esm, cjs] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
     esm.register();
     cjs.register();
   })();
   await (g[REGISTERED] as Promise<void>);
+}
+
+/** vitest, `node --import tsx`, `tsx script.ts` and Node's own type stripping already load TS: a second loader would double every import's cost. */
+function hasTypeScriptLoader(): boolean {
+  if (process.env.VITEST) return true;
+  if ((process.features as { typescript?: unknown }).typescript) return true;
+  const flags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
+  return /(^|[\s=/])tsx(\/esm|\/cjs)?(\s|$)|--(import|loader|require)[= ]tsx/.test(flags);
 }
 
 export class NodeModuleLoader implements ModuleLoader {

@@ -23,6 +23,23 @@ export function measureSync(name: string, fn: () => unknown, iterations = 1_000_
   return result(name, median(samples));
 }
 
+/**
+ * For nanosecond-scale calls: `loop(n)` runs the operation n times itself (and returns something derived from
+ * the results so the JIT cannot drop the work), so no per-iteration closure call blurs the comparison.
+ */
+export function measureLoop(name: string, loop: (n: number) => unknown, iterations = 10_000_000, rounds = 9): Measurement {
+  const samples: number[] = [];
+  let sink: unknown;
+  for (let r = 0; r <= rounds; r++) {
+    const t0 = performance.now();
+    sink = loop(iterations);
+    const ns = ((performance.now() - t0) * 1e6) / iterations;
+    if (r > 0) samples.push(ns);
+  }
+  if (sink === Symbol.for('never')) console.log(sink);
+  return result(name, median(samples));
+}
+
 /** Async variant: `fn` is one operation; awaited sequentially. */
 export async function measureAsync(
   name: string,

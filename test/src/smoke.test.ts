@@ -14,6 +14,7 @@ describe('smoke', () => {
     expect(hub.mods.test.readFileSync).toBeUndefined();
     expect(hub.mods.test.basename).toBeUndefined();
     expect(hub.mods.test._hidden).toBeUndefined();
+    expect(hub.mods.test.notAFunction).toBe(42);
     expect(hub.mods.alias.list()).toEqual(['a']);
     expect(hub.mods.ORDER).toEqual(['init', 'alias']);
     expect(hub.mods_alias).toBe(hub.mods);

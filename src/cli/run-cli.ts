@@ -1,0 +1,75 @@
+import { Hub } from '../hub.ts';
+import { TspopError } from '../errors.ts';
+import type { Hub as HubType } from '../types.ts';
+
+export interface CliContext {
+  readonly hub: HubType;
+  /** The chosen subcommand, if the CLI has subcommands. */
+  readonly subcommand: string | undefined;
+  /** Aborted on the first SIGINT/SIGTERM: stop taking work, drain, return. */
+  readonly signal: AbortSignal;
+}
+
+export interface CliSpec {
+  /** CLI name as in conf CLI_CONFIG (`dyne`) and in messages. */
+  readonly name: string;
+  /** Projects/dynes whose options to build into hub.OPT. */
+  readonly config: readonly string[];
+  readonly version?: string;
+  /** Host root (default: cwd). */
+  readonly root?: string;
+  readonly argv?: readonly string[];
+  /** Returns the exit code (default 0). */
+  main(ctx: CliContext): Promise<number | void>;
+}
+
+/**
+ * Runs a CLI the same way for every tspop command: options parsed from conf (help and version handled), the
+ * first Ctrl-C/SIGTERM aborts `signal` so the command can drain, a second one exits at once; errors print one
+ * line (`name: message`) and exit with the error's exitCode (2 for usage, else 1); `--verbose` adds the stack.
+ */
+export async function runCli(spec: CliSpec): Promise<number> {
+  const argv = spec.argv ?? process.argv.slice(2);
+  const verbose = argv.includes('--verbose');
+  const controller = new AbortController();
+  let hub: HubType | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(sig === 'SIGINT' ? 130 : 143);
+    controller.abort(new Error(`received ${sig}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    hub = await Hub.create({ root: spec.root ?? process.cwd() });
+    const loaded = await hub.pop.config.load(spec.config, { cli: spec.name, argv, version: spec.version });
+    if (loaded.help !== undefined) {
+      process.stdout.write(loaded.help.endsWith('\n') ? loaded.help : `${loaded.help}\n`);
+      return 0;
+    }
+    if (loaded.version !== undefined) {
+      process.stdout.write(`${loaded.version}\n`);
+      return 0;
+    }
+    const code = await spec.main({ hub, subcommand: loaded.subcommand, signal: controller.signal });
+    return code ?? 0;
+  } catch (err) {
+    process.stderr.write(`${spec.name}: ${oneLine(err)}\n`);
+    if (verbose && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    return exitCodeOf(err);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await hub?.close().catch(() => undefined);
+  }
+}
+
+function oneLine(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  const code = TspopError.is(err) ? ` [${err.code}]` : '';
+  return `${msg.split('\n')[0]}${code}`;
+}
+
+function exitCodeOf(err: unknown): number {
+  const code = (err as { exitCode?: unknown })?.exitCode;
+  return typeof code === 'number' && code > 0 ? code : 1;
+}
