@@ -21,7 +21,7 @@ export const CONFIG: Record<string, ConfigOption> = {
 export const CLI_CONFIG: Record<string, CliOption> = {
   dynes: { positional: true, nargs: '*', subcommands: ['tree'] },
   json: { action: 'store_true', subcommands: ['tree'] },
-  verbose: { action: 'store_true', dyne: ALL_CLIS, subcommands: ['_'] },
+  verbose: { action: 'store_true', dyne: ALL_CLIS, subcommands: ['_global_'] },
 };
 
 export const SUBCOMMANDS: Record<string, SubcommandDef> = {

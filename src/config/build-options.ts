@@ -1,0 +1,108 @@
+import type { Project } from '../conf-types.ts';
+import { cliValues, type GivenValue } from './cli-values.ts';
+import { collectOptions } from './collect-options.ts';
+import { findConfigPath, type ConfigPath } from './config-path.ts';
+import { envValues } from './env-values.ts';
+import { fileValues } from './file-values.ts';
+import { formatHelp } from './format-help.ts';
+import { helpRequest } from './help-request.ts';
+import type { OptionSpec } from './option-spec.ts';
+import { defaultState, setValue, type OptState, type ValueSource } from './opt-state.ts';
+import { parseArgv } from './parse-argv.ts';
+import { readConfigFile } from './read-config-file.ts';
+
+export type { ValueSource } from './opt-state.ts';
+
+export interface BuildOptionsInput {
+  /** Names whose options to build, e.g. ['my_project', 'evbus', 'acct']: each a project or a dyne name. */
+  names: readonly string[];
+  /** Which CLI's flags to parse (a project, or a name others add flags to via CLI_CONFIG.dyne); omit: no CLI. */
+  cli?: string;
+  /** Without node and script; default `process.argv.slice(2)` (only read when `cli` is set). */
+  argv?: readonly string[];
+  /** Default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Every discovered project (host, tspop, deps). */
+  projects: readonly Project[];
+  /** For usage/help; default `cli`. */
+  programName?: string;
+  /** Enables `--version`. */
+  version?: string;
+}
+
+export interface BuildOptionsResult {
+  /** `opt[namespace][key]`; not frozen (the caller freezes). */
+  opt: Record<string, Record<string, unknown>>;
+  /** The chosen subcommand (pop-config's `hub.SUBPARSER`). */
+  subcommand: string | undefined;
+  /** Set when -h/--help was given: the full help text. The caller prints it and exits 0. */
+  help: string | undefined;
+  /** Set when --version was given: `input.version`. The caller prints it and exits 0. */
+  version: string | undefined;
+  /** Where each value of `opt` came from. */
+  sources: Record<string, Record<string, ValueSource>>;
+}
+
+/**
+ * Builds the option values of `names`, as pop-config does: defaults < config file < env vars < flags given
+ * on the command line. Pure: no printing, no exiting; config problems throw errors with `exitCode = 2`.
+ * With --help or --version only defaults are filled in, since the caller exits anyway.
+ */
+export function buildOptions(input: BuildOptionsInput): BuildOptionsResult {
+  const model = collectOptions({
+    names: input.names,
+    projects: input.projects,
+    cli: input.cli,
+    versionFlag: input.version !== undefined,
+  });
+  const state = defaultState(model.namespaces, model.options);
+  const env = input.env ?? process.env;
+  const done = (extra: Partial<BuildOptionsResult> = {}): BuildOptionsResult => ({
+    ...state,
+    subcommand: undefined,
+    help: undefined,
+    version: undefined,
+    ...extra,
+  });
+
+  const cli = model.cli;
+  if (!cli) {
+    const fromEnv = envValues(model.options, env, new Set());
+    const config = findConfigPath(undefined, new Map(), fromEnv, model.options, model.namespaces);
+    layer(state, model.options, config, fromEnv, new Map());
+    return done();
+  }
+
+  const argv = input.argv ?? process.argv.slice(2);
+  const programName = input.programName ?? cli.name;
+  const wantsHelp = helpRequest(cli, argv);
+  if (wantsHelp) {
+    return done({ subcommand: wantsHelp.subcommand, help: formatHelp(model, cli, programName, wantsHelp.subcommand) });
+  }
+  const capture = parseArgv(cli, argv, programName);
+  if (capture.version) return done({ subcommand: capture.subcommand, version: input.version });
+
+  const fromCli = cliValues(capture);
+  const fromEnv = envValues(model.options, env, new Set(fromCli.keys()));
+  const nsOrder = [cli.name, ...model.namespaces];
+  const config = findConfigPath(capture.configPath, fromCli, fromEnv, model.options, nsOrder);
+  layer(state, model.options, config, fromEnv, fromCli);
+  return done({ subcommand: capture.subcommand });
+}
+
+/** Applies the config file, then env, then command line over the defaults already in `state`. */
+function layer(
+  state: OptState,
+  options: readonly OptionSpec[],
+  config: ConfigPath | undefined,
+  fromEnv: ReadonlyMap<string, GivenValue>,
+  fromCli: ReadonlyMap<string, GivenValue>,
+): void {
+  const data = config ? readConfigFile(config.path, !config.explicit) : undefined;
+  const apply = (values: Iterable<GivenValue>, source: ValueSource): void => {
+    for (const { spec, value } of values) setValue(state, spec, value, source);
+  };
+  if (data && config) apply(fileValues(data, config.path, options), 'file');
+  apply(fromEnv.values(), 'env');
+  apply(fromCli.values(), 'cli');
+}

@@ -1,0 +1,33 @@
+import { ConfigDefinitionError } from '../errors.ts';
+import { configError } from './config-error.ts';
+
+export interface FlagNames {
+  /** `--key-with-dashes`, then the `options` aliases. */
+  readonly flags: readonly string[];
+  /** `--key_with_underscores` when it differs: accepted, not shown in help. */
+  readonly hidden: readonly string[];
+}
+
+const SHORT = /^-[^-\s=]$/;
+const LONG = /^--[^-\s=][^\s=]*$/;
+
+/** The flags of a CLI_CONFIG key. `options` spellings follow pop-config: `c` -> `-c`, `cheese` -> `--cheese`. */
+export function flagNames(project: string, key: string, options: readonly string[] | undefined): FlagNames {
+  const primary = `--${key.replace(/_/g, '-')}`;
+  const flags = [primary];
+  for (const raw of options ?? []) {
+    const flag = raw.startsWith('-') ? raw : raw.length === 1 ? `-${raw}` : `--${raw}`;
+    if (!SHORT.test(flag) && !LONG.test(flag)) {
+      throw configError(ConfigDefinitionError, `${project} CLI_CONFIG.${key}: bad flag "${raw}" in options (use "-k" or "--name")`);
+    }
+    if (!flags.includes(flag)) flags.push(flag);
+  }
+  if (!LONG.test(primary)) throw configError(ConfigDefinitionError, `${project} CLI_CONFIG.${key}: the key cannot be a flag name`);
+  const alias = `--${key}`;
+  return { flags, hidden: flags.includes(alias) ? [] : [alias] };
+}
+
+/** `--no-key-with-dashes`. */
+export function negatedFlag(key: string): string {
+  return `--no-${key.replace(/_/g, '-')}`;
+}

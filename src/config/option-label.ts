@@ -1,0 +1,33 @@
+import type { OptionSpec } from './option-spec.ts';
+
+/** Where a value came from, for error messages. */
+export type Origin =
+  | { readonly kind: 'cli' }
+  | { readonly kind: 'env'; readonly name: string }
+  | { readonly kind: 'file'; readonly path: string };
+
+/** `option --acct-key (ACCT_KEY)`: names the option by flag (or `ns.key`) and the env var or file it came from. */
+export function optionLabel(spec: OptionSpec, origin: Origin): string {
+  const name = spec.flag ?? spec.id;
+  const what = name.startsWith('<') ? `argument ${name}` : `option ${name}`;
+  if (origin.kind === 'env') return `${what} (${origin.name})`;
+  if (origin.kind === 'file') return `${what} (${spec.id} in ${origin.path})`;
+  return what;
+}
+
+/** A value for an error message: never a secret's, always one short line. */
+export function showValue(spec: OptionSpec, value: unknown): string {
+  if (spec.secret) return 'the value';
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** `a, b, c` for an error or help line. */
+export function showChoices(choices: readonly unknown[]): string {
+  return choices.map((c) => (typeof c === 'string' ? c : JSON.stringify(c))).join(', ');
+}

@@ -1,0 +1,45 @@
+import { describe, it, expect } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const tspop = (args: string[], cwd = repo) => spawnSync(process.execPath, [`${repo}scripts/bin/tspop.js`, ...args], { cwd, encoding: 'utf8' });
+
+describe('tspop CLI', () => {
+  it('--help lists the tree command and global options', () => {
+    const r = tspop(['--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Usage: tspop/);
+    expect(r.stdout).toMatch(/tree/);
+    expect(r.stdout).toMatch(/--verbose/);
+  });
+
+  it('tree --json describes every dyne with functions, parameters and files', () => {
+    const out = execFileSync(process.execPath, [`${repo}scripts/bin/tspop.js`, 'tree', 'acct', '--json'], { cwd: repo, encoding: 'utf8' });
+    const tree = JSON.parse(out) as Array<{ name: string; subs: Array<{ name: string; modules: Array<{ name: string; functions: Array<{ name: string; params: string[]; file: string }> }> }> }>;
+    const crypto = tree[0]?.subs.find((s) => s.name === 'crypto');
+    const fernet = crypto?.modules.find((m) => m.name === 'fernet');
+    expect(fernet?.functions.map((f) => f.name)).toEqual(expect.arrayContaining(['decrypt', 'encrypt', 'generateKey']));
+    expect(fernet?.functions.find((f) => f.name === 'encrypt')?.params.slice(0, 2)).toEqual(['data', 'key']);
+    expect(fernet?.functions[0]?.file).toBe('acct/crypto/fernet.ts');
+  });
+
+  it('an unknown flag is a one-line usage error, exit 2, no stack trace', () => {
+    const r = tspop(['tree', '--bogus']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/--bogus.*TSPOP_ERR_CONFIG_UNKNOWN_FLAG/);
+  });
+
+  it('--verbose adds the stack trace', () => {
+    const r = tspop(['tree', '--bogus', '--verbose']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/\n\s+at /);
+  });
+
+  it('tree of an unknown dyne names it and the known ones', () => {
+    const r = tspop(['tree', 'nosuchdyne']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/nosuchdyne.*known dynes: .*acct/);
+  });
+});
