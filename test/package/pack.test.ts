@@ -1,0 +1,56 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const npm = (args: string[], cwd: string) =>
+  execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_loglevel: 'error' } });
+
+/** What a user gets from `npm pack`: bins work with plain `npx`, and a TS host imports and merges tspop. */
+describe('the packed tarball', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tspop-pack-'));
+    npm(['pack', '--pack-destination', dir], repo);
+    const tgz = readdirSync(dir).find((f) => f.endsWith('.tgz')) as string;
+    const host = join(dir, 'host');
+    execFileSync('mkdir', ['-p', host]);
+    writeFileSync(join(host, 'package.json'), JSON.stringify({ name: 'host', version: '1.0.0', type: 'module' }));
+    npm(['install', '--prefer-offline', '--no-audit', '--no-fund', join(dir, tgz)], host);
+  }, 180_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('npx tspop --help works', () => {
+    const r = spawnSync('npx', ['tspop', '--help'], { cwd: join(dir, 'host'), encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Usage: tspop/);
+  });
+
+  it('every bin in package.json runs --help', () => {
+    const pkg = JSON.parse(execFileSync('cat', [join(dir, 'host/node_modules/tspop/package.json')], { encoding: 'utf8' })) as { bin: Record<string, string> };
+    for (const bin of Object.keys(pkg.bin)) {
+      const r = spawnSync('npx', [bin, '--help'], { cwd: join(dir, 'host'), encoding: 'utf8' });
+      expect({ bin, status: r.status, stderr: r.stderr }).toMatchObject({ bin, status: 0 });
+    }
+  });
+
+  it('a TypeScript host imports tspop and gets its dynes merged', () => {
+    const host = join(dir, 'host');
+    writeFileSync(
+      join(host, 'main.ts'),
+      `import { Hub } from 'tspop';
+const hub = await Hub.create();
+await hub.pop.sub.add({ dyneName: 'acct' });
+await hub.pop.sub.loadSubdirs(hub.acct, { recurse: true });
+const key: string = hub.acct.crypto.fernet.generateKey();
+console.log(hub.acct.crypto.fernet.decrypt(hub.acct.crypto.fernet.encrypt('round trip', key), key).toString());
+await hub.close();
+`,
+    );
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: host, encoding: 'utf8' });
+    expect(out.trim()).toBe('round trip');
+  });
+});
