@@ -115,7 +115,8 @@ function classMethods(
   const out: Array<[string, Fn, boolean]> = [];
   for (let proto = Object.getPrototypeOf(instance); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
     for (const key of Object.getOwnPropertyNames(proto)) {
-      const fn = (instance as Record<string, unknown>)[key];
+      // Read the descriptor, not `instance[key]`: that would run getters (side effects, throws) while loading.
+      const fn = Object.getOwnPropertyDescriptor(proto, key)?.value as unknown;
       if (key === 'constructor' || key.startsWith(ctx.options.omitStart || '\0') || typeof fn !== 'function') continue;
       if (out.some(([n]) => n === (alias.get(key) ?? key))) continue;
       out.push([alias.get(key) ?? key, (fn as Fn).bind(instance) as Fn, false]);

@@ -39,7 +39,30 @@ export function createSub(name: string, parent: Sub | undefined, dirs: string[],
  * raised with their code when the module is used, or thrown here with `stopOnFailures`.
  * `attach` puts the sub on the hub before any `__init__` runs, so init code can reach its own sub.
  */
-export async function populateSub(env: LoadEnv, sub: Sub, attach: (sub: Sub) => void, fresh = false): Promise<void> {
+export function populateSub(env: LoadEnv, sub: Sub, attach: (sub: Sub) => void, fresh = false): Promise<void> {
+  const p = loadSub(env, sub, attach, fresh).finally(() => {
+    if (inFlight.get(sub) === p) inFlight.delete(sub);
+  });
+  inFlight.set(sub, p);
+  return p;
+}
+
+/**
+ * Loads a lazy sub's pending files, once: several `await hub.lazy.x` (or load()) at the same time share the load
+ * under way, or __init__ would run once per caller. No-op once loaded.
+ */
+export function loadPending(env: LoadEnv, sub: Sub, attach: (sub: Sub) => void): Promise<void> {
+  const running = inFlight.get(sub);
+  if (running) return running;
+  return sub[META].pending.size > 0 ? populateSub(env, sub, attach, false) : Promise.resolve();
+}
+
+/** Loads under way, per sub. */
+const inFlight = new WeakMap<Sub, Promise<void>>();
+/** Lazy placeholders, so loading removes exactly those (a nested sub may have taken one's name). */
+const placeholders = new WeakSet<object>();
+
+async function loadSub(env: LoadEnv, sub: Sub, attach: (sub: Sub) => void, fresh: boolean): Promise<void> {
   const meta = sub[META];
   const opts = meta.options;
   const groups = groupFiles(meta.dirs);
@@ -49,6 +72,10 @@ export async function populateSub(env: LoadEnv, sub: Sub, attach: (sub: Sub) => 
     for (const name of meta.pending.keys()) definePlaceholder(env, sub, name, attach);
     attach(sub);
     return;
+  }
+  for (const name of meta.pending.keys()) {
+    const own = Object.getOwnPropertyDescriptor(sub, name);
+    if (own && placeholders.has(own.value as object)) delete (sub as unknown as Record<string, unknown>)[name];
   }
   meta.pending.clear();
   const ctx: BuildContext = {
@@ -194,7 +221,7 @@ export function recordFailure(sub: Sub, name: string, path: string, err: TspopEr
 /** Lazy subs show their modules by file name; awaiting one (or `hub.pop.sub.load(sub)`) loads the whole sub. */
 function definePlaceholder(env: LoadEnv, sub: Sub, name: string, attach: (sub: Sub) => void): void {
   const ref = `${subPath(sub)}.${name}`;
-  const load = () => populateSub(env, sub, attach, false).then(() => {
+  const load = () => loadPending(env, sub, attach).then(() => {
     const value = (sub as unknown as Record<string, unknown>)[name];
     return value;
   });
@@ -209,6 +236,7 @@ function definePlaceholder(env: LoadEnv, sub: Sub, name: string, attach: (sub: S
       },
     },
   );
+  placeholders.add(placeholder);
   Object.defineProperty(sub, name, { value: placeholder, configurable: true, enumerable: false, writable: true });
 }
 

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { isAbsolute, resolve, basename } from 'node:path';
 import { SubOptionsError } from './errors.ts';
 import type { Sub } from './sub.ts';
@@ -64,6 +65,9 @@ export function resolveSubOptions(input: unknown, root: string): ResolvedSubOpti
   }
   const dyneName = optString(o, 'dyneName');
   const staticDirs = optStrings(o, 'staticDir').map((d) => (isAbsolute(d) ? d : resolve(root, d)));
+  // A typo in a path would otherwise give an empty sub and a confusing "no attribute" much later.
+  const missing = staticDirs.find((d) => !isFolder(d));
+  if (missing) throw new SubOptionsError(`hub.pop.sub.add: staticDir ${missing} is not a folder`);
   if (!dyneName && staticDirs.length === 0) {
     throw new SubOptionsError('hub.pop.sub.add needs dyneName or staticDir');
   }
@@ -87,6 +91,14 @@ export function resolveSubOptions(input: unknown, root: string): ResolvedSubOpti
     lazy: optBool(o, 'lazy', false),
     loadTimeoutMs,
   };
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function optString(o: Record<string, unknown>, key: string): string | undefined {

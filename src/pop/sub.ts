@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Sub, isSub, subPath } from '../sub.ts';
-import { createSub, populateSub, type LoadEnv } from '../load-sub.ts';
+import { createSub, populateSub, loadPending, type LoadEnv } from '../load-sub.ts';
 import { resolveSubOptions, type SubAddOptions } from '../sub-options.ts';
 import { listSubDirs, compareNames } from '../plugin-files.ts';
 import { realHub, closeSub } from '../hub.ts';
@@ -22,7 +22,8 @@ export async function add(hub: Hub, options: SubAddOptions): Promise<Sub> {
   if (real[CLOSED]) throw new HubClosedError('cannot add a sub: the hub is closed');
   const o = resolveSubOptions(options, real.root);
   const target = (o.parent ?? real) as unknown as Record<string, unknown>;
-  if (Object.prototype.hasOwnProperty.call(target, o.subname)) {
+  // `in`, not an own-property check: a sub named `log` or `close` would hide the hub's own members.
+  if (o.subname in target) {
     const where = o.parent ? subPath(o.parent) : 'the hub';
     throw new SubExistsError(`${where} already has "${o.subname}"; use hub.pop.sub.extend() to add folders to a sub`);
   }
@@ -51,7 +52,7 @@ export async function loadSubdirs(hub: Hub, sub: Sub, options: { recurse?: boole
   for (const name of names) {
     let child = meta.subs.get(name);
     if (!child) {
-      if (meta.modules.has(name) || meta.failures.has(name)) {
+      if (meta.modules.has(name) || meta.failures.has(name) || meta.pending.has(name)) {
         hub.log.warn(`folder ${name}/ in ${subPath(sub)} is hidden by the module of the same name`);
         continue;
       }
@@ -73,6 +74,7 @@ export async function loadSubdirs(hub: Hub, sub: Sub, options: { recurse?: boole
 
 /** Nested subs of `sub` (or the hub's top-level subs) in name order; `recurse` walks depth-first. */
 export function* iterSubs(hub: Hub, sub?: Sub, options: { recurse?: boolean } = {}): Generator<Sub> {
+  if (sub !== undefined && !isSub(sub)) throw new SubNotFoundError('hub.pop.sub.iterSubs expects a sub (or undefined for the top level)');
   const children = sub ? [...new Set(sub[META].subs.values())] : [...realHub(hub)].filter((s) => s[META].name !== 'pop');
   for (const child of children.sort((a, b) => compareNames(a[META].name, b[META].name))) {
     yield child;
@@ -81,9 +83,9 @@ export function* iterSubs(hub: Hub, sub?: Sub, options: { recurse?: boolean } = 
 }
 
 /** Loads a lazy sub's modules now. */
-export async function load(hub: Hub, sub: Sub): Promise<void> {
+export async function load(hub: Hub, sub: Sub | string): Promise<void> {
   const real = realHub(hub);
-  if (sub[META].pending.size > 0) await populateSub(env(real), sub, (s) => attach(real, s));
+  await loadPending(env(real), findSub(real, sub), (s) => attach(real, s));
 }
 
 /** Detaches a sub (after running its modules' `__close__` hooks). */
@@ -100,6 +102,7 @@ export async function reload(hub: Hub, sub: Sub | string): Promise<Sub> {
   const real = realHub(hub);
   const s = findSub(real, sub);
   const meta = s[META];
+  await closeSub(s, real.log); // the modules' __init__ runs again below: release what the old ones hold
   for (const name of [...meta.modules.keys(), ...meta.failures.keys(), ...meta.pending.keys()]) {
     delete (s as unknown as Record<string, unknown>)[name];
   }
