@@ -5,6 +5,7 @@ import type { Module } from './module.ts';
 import { listPluginFiles, compareNames } from './plugin-files.ts';
 import { buildModule, stringList, type BuildContext, type ModulePart } from './build-module.ts';
 import { createView } from './view.ts';
+import { withTimeout } from './with-timeout.ts';
 import { normalizeVirtual } from './virtual-result.ts';
 import type { ContractModule, ContractSource } from './contracts.ts';
 import type { ResolvedSubOptions } from './sub-options.ts';
@@ -271,16 +272,4 @@ function ancestorContracts(sub: Sub): ContractSource[] {
 function firstString(parts: ModulePart[], key: string): string | undefined {
   for (const p of parts) if (typeof p.exports[key] === 'string') return p.exports[key] as string;
   return undefined;
-}
-
-export async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ModLoadError(`${what} did not finish within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([p, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

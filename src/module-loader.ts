@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { ModLoadError } from './errors.ts';
+import { withTimeout } from './with-timeout.ts';
 
 /** Imports plugin and conf files. A core service: swap it in `hub.container` to load from elsewhere. */
 export interface ModuleLoader {
@@ -40,15 +40,6 @@ export class NodeModuleLoader implements ModuleLoader {
     const url = pathToFileURL(path);
     if (opts.fresh) url.searchParams.set('tspop_reload', String(++generation));
     const imported = import(url.href) as Promise<Record<string, unknown>>;
-    if (!opts.timeoutMs) return imported;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ModLoadError(`loading ${path} timed out after ${opts.timeoutMs} ms`)), opts.timeoutMs);
-    });
-    try {
-      return await Promise.race([imported, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return opts.timeoutMs ? withTimeout(imported, opts.timeoutMs, `loading ${path}`) : imported;
   }
 }

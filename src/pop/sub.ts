@@ -13,7 +13,7 @@ import { DYNE_SCANNER, MODULE_LOADER } from '../tokens.ts';
 import type { DyneScanner } from '../dyne-scanner.ts';
 import type { ModuleLoader } from '../module-loader.ts';
 import type { Hub, LoadFailure } from '../types.ts';
-import { HubClosedError, SubExistsError, SubNoDirsError, SubNotFoundError } from '../errors.ts';
+import { HubClosedError, SubExistsError, SubNoDirsError, SubNotFoundError, SubOptionsError } from '../errors.ts';
 
 
 /** Adds a sub from a dyne (every project's DYNE folders merged) or from static folders, and loads it. */
@@ -118,12 +118,12 @@ export async function extend(hub: Hub, sub: Sub | string, options: { staticDir?:
   const real = realHub(hub);
   const s = findSub(real, sub);
   const o = resolveSubOptions({ ...options, subname: s[META].name }, real.root);
+  const dyneDirs = o.dyneName ? await scanner(real).dirs(o.dyneName) : [];
+  if (o.dyneName && dyneDirs.length === 0) throw new SubNoDirsError(`no project declares dyne "${o.dyneName}" in its conf DYNE`);
   s[META].dirs.push(...o.staticDirs);
-  if (o.dyneName) {
-    for (const d of await scanner(real).dirs(o.dyneName)) {
-      s[META].dirs.push(d.dir);
-      s[META].projects.set(d.dir, d.project);
-    }
+  for (const d of dyneDirs) {
+    s[META].dirs.push(d.dir);
+    s[META].projects.set(d.dir, d.project);
   }
   return reload(hub, s);
 }
@@ -180,7 +180,9 @@ function iterSubsOf(sub: Sub): Sub[] {
   return [...sub[META].subs.values()].flatMap((s) => [s, ...iterSubsOf(s)]);
 }
 
+/** Resolves a sub or dotted name for remove/reload/extend; the core `pop` sub is not theirs to change. */
 function findSub(real: ReturnType<typeof realHub>, sub: Sub | string): Sub {
+  if (sub === 'pop' || (isSub(sub) && sub === real[SUBS].get('pop'))) throw new SubOptionsError('the pop sub is the hub core and cannot be removed, reloaded or extended');
   if (isSub(sub)) return sub;
   let cur: unknown = real;
   for (const part of String(sub).split('.')) {

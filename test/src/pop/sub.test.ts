@@ -281,3 +281,19 @@ describe('hub.pop.sub.extend and getDirs', () => {
     expect(hub.pop.sub.getDirs(hub.plugins)).toEqual([join(tree, 'plugins')]);
   });
 });
+
+describe('hub.pop.sub guards', () => {
+  it('extend with an unknown dyne fails like add does', async () => {
+    const { Hub: H, SubNoDirsError } = await import('../../../src/index.ts');
+    const hub = await H.create({ root: fixture('basic') });
+    await hub.pop.sub.add({ staticDir: 'mods' });
+    await expect(hub.pop.sub.extend(hub.mods, { dyneName: 'no_such_dyne' })).rejects.toBeInstanceOf(SubNoDirsError);
+  });
+
+  it('the core pop sub cannot be removed or reloaded', async () => {
+    const { Hub: H, SubOptionsError } = await import('../../../src/index.ts');
+    const hub = await H.create({ root: fixture('basic') });
+    await expect(hub.pop.sub.remove('pop')).rejects.toBeInstanceOf(SubOptionsError);
+    await expect(hub.pop.sub.reload(hub.pop)).rejects.toBeInstanceOf(SubOptionsError);
+  });
+});
