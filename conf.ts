@@ -16,18 +16,62 @@ export const CONFIG: Record<string, ConfigOption> = {
   // ── acct ──
   acct_file: { default: undefined, type: 'string', os: 'ACCT_FILE', dyne: 'acct', help: 'Encrypted acct file with credential profiles' },
   acct_key: { default: undefined, type: 'string', os: 'ACCT_KEY', dyne: 'acct', secret: true, help: 'Fernet key that unlocks the acct file' },
+  input_file: { type: 'string', dyne: 'acct', help: 'encrypt: the plaintext YAML; decrypt/edit: the acct file (default: --acct-file)' },
+  output_file: { type: 'string', dyne: 'acct', help: 'encrypt: where to write (default: <input_file>.<crypto_plugin>); edit: save here instead of over the input' },
+  output: { default: 'yaml', type: 'string', choices: ['yaml', 'json'], dyne: 'acct', help: 'How decrypt prints the profiles' },
+  crypto_plugin: { default: 'fernet', type: 'string', dyne: 'acct', help: 'Crypto plugin of hub.acct.crypto that reads and writes acct files' },
+  allowed_backend_profiles: { default: [], type: 'array', dyne: 'acct', help: 'acct-backends profiles allowed to run (empty: all); names, backends or backend.profile' },
+  editor: { default: process.platform === 'win32' ? 'notepad' : 'vi', type: 'string', os: 'EDITOR', dyne: 'acct', help: 'Editor for acct edit (may hold arguments, e.g. "code -w")' },
+
+  // ── evbus (hub.OPT.evbus) ──
+  serial_plugin: { default: 'json', type: 'string', dyne: 'evbus', help: 'Serial plugin (hub.serial.*) that put() uses for event bodies: json, msgpack, yaml' },
+  match_plugin: { default: 'glob', type: 'string', dyne: 'evbus', help: 'How acct profile names match event profiles (hub.evbus.match.*): glob or regex' },
+  ingress_profiles: { default: [], type: 'array', dyne: 'evbus', help: 'The acct profile names to allow; none given: every profile is used' },
+  queue_size: { default: 10000, type: 'integer', dyne: 'evbus', help: 'Most events queued on the bus; put() waits (putNowait() throws) beyond it' },
+  error_callback_ref: { default: undefined, type: 'string', dyne: 'evbus', help: 'Hub ref of a function called with { error, plugin, profile, body } when a publish fails' },
+
+  // ── evbus-test (hub.OPT['evbus-test']) ──
+  evbus_output: { default: 'nested', type: 'string', choices: ['json', 'yaml', 'nested'], dyne: 'evbus-test', help: 'How to print received events: json (one object per line), yaml or nested' },
+  random: { default: false, type: 'boolean', dyne: 'evbus-test', help: 'Put random events (number, timestamp, data) on the bus' },
+  random_period: { default: 1000, type: 'integer', dyne: 'evbus-test', help: 'Milliseconds between random events' },
+  count: { default: 0, type: 'integer', dyne: 'evbus-test', help: 'Stop after this many events were received (0: run until Ctrl-C)' },
 };
 
 export const CLI_CONFIG: Record<string, CliOption> = {
   dynes: { positional: true, nargs: '*', subcommands: ['tree'] },
   json: { action: 'store_true', subcommands: ['tree'] },
   verbose: { action: 'store_true', dyne: ALL_CLIS, subcommands: ['_global_'] },
+
+  // ── acct ── (acct_file/acct_key also go on evbus-test, which unlocks acct files too)
+  acct_file: { dyne: ['acct', 'evbus-test'], subcommands: ['_global_'] },
+  acct_key: { dyne: ['acct', 'evbus-test'], subcommands: ['_global_'] },
+  input_file: { positional: true, nargs: '?', dyne: 'acct', subcommands: ['encrypt', 'decrypt', 'edit'] },
+  output_file: { dyne: 'acct', subcommands: ['encrypt', 'edit'] },
+  output: { dyne: 'acct', subcommands: ['decrypt'] },
+  crypto_plugin: { dyne: 'acct', subcommands: ['encrypt', 'decrypt', 'edit'] },
+  allowed_backend_profiles: { nargs: '*', dyne: 'acct', subcommands: ['decrypt'] },
+  editor: { dyne: 'acct', subcommands: ['edit'] },
+
+  // ── evbus-test ── (acct_file/acct_key: see acct above)
+  evbus_output: { dyne: 'evbus-test', options: ['--output'] },
+  random: { action: 'store_true', dyne: 'evbus-test' },
+  random_period: { dyne: 'evbus-test' },
+  count: { dyne: 'evbus-test' },
+  ingress_profiles: { nargs: '*', dyne: 'evbus-test' },
+  serial_plugin: { dyne: 'evbus-test' },
+  match_plugin: { dyne: 'evbus-test' },
 };
 
 export const SUBCOMMANDS: Record<string, SubcommandDef> = {
   tree: { help: 'Print the hub: subs, plugins, functions with their parameters and source files' },
+  encrypt: { dyne: 'acct', help: 'Encrypt a YAML file of profiles into FILE.fernet; prints the key when it made one' },
+  decrypt: { dyne: 'acct', help: 'Print the profiles of an acct file (backends included)' },
+  edit: { dyne: 'acct', help: 'Edit the decrypted contents of an acct file in $EDITOR and save it encrypted again' },
 };
 
 export const DYNE: Record<string, string[]> = {
   acct: ['acct'],
+  evbus: ['plugins/evbus'],
+  ingress: ['plugins/ingress'],
+  serial: ['plugins/serial'],
 };

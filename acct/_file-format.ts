@@ -1,0 +1,174 @@
+/**
+ * The plaintext of an acct file, as Python acct writes it: msgpack of the profile mapping
+ *
+ *   { <provider>: { <profile name>: {...data} }, default?: '<profile name>', 'acct-backends'?: {...} }
+ *
+ * which the crypto plugin (fernet) then encrypts. Python packs `str` as msgpack str and `bytes` as bin; old files
+ * (msgpack < 1.0, or acct's raw mode) may carry bytes where strings are meant, so bin keys and values that are valid
+ * UTF-8 become strings, as acct's `decode_dict` does. Helpers only: the loader skips `_` files.
+ */
+import { isUtf8 } from 'node:buffer';
+import { Decoder, encode } from '@msgpack/msgpack';
+import { AcctFormatError } from '../src/errors.ts';
+import type { Dynamic } from '../src/types.ts';
+
+/** provider -> profile name -> profile data (raw) or ctx (gathered). */
+export type Profiles = Record<string, Record<string, Dynamic>>;
+
+/** The whole decrypted mapping: profiles plus the special top-level keys. */
+export type AcctData = Record<string, Dynamic>;
+
+/** Python acct's defaults for the special top-level keys. */
+export const DEFAULT_KEY = 'default';
+export const BACKEND_KEY_KEY = 'backend_key';
+export const DEFAULT_BACKEND_KEY = 'acct-backends';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * One reusable decoder (decode is synchronous; a nested call clones it). `rawStrings` leaves str values as views
+ * into the plaintext and `textOrBytes` turns them into strings natively: much faster on files with many small
+ * strings than the decoder's own UTF-8 loop, and it treats str and bin alike, as acct's decode_dict does.
+ */
+const decoder = new Decoder({
+  rawStrings: true,
+  // The decoder itself refuses a "__proto__" str key; a bin key reaches us here, so refuse it the same way.
+  mapKeyConverter(key: unknown): string | number {
+    if (typeof key === 'string' || typeof key === 'number') return key;
+    if (key instanceof Uint8Array) {
+      const text = textOf(key);
+      if (text !== undefined && text !== '__proto__') return text;
+    }
+    throw new AcctFormatError('a map key is neither a string nor UTF-8 bytes');
+  },
+});
+
+/** msgpack bytes of `data`, readable by Python's `msgpack.unpackb` (str keys and values stay str). */
+export function packProfiles(data: AcctData): Uint8Array {
+  assertPlainData(data);
+  return encode(data, { ignoreUndefined: true });
+}
+
+/**
+ * The profile mapping in decrypted msgpack `bytes`. nil (Python acct's empty file) is `{}`. Throws
+ * AcctFormatError, never quoting the data, when the bytes are not one msgpack value or not a mapping.
+ */
+export function unpackProfiles(bytes: Uint8Array): AcctData {
+  let value: unknown;
+  try {
+    value = decoder.decode(bytes);
+  } catch (cause) {
+    if (cause instanceof AcctFormatError) throw cause;
+    throw new AcctFormatError('the decrypted data is not msgpack', { cause });
+  }
+  if (value === null || value === undefined) return {};
+  if (!isPlainObject(value)) throw new AcctFormatError(`the decrypted data is ${kindOf(value)}, not a mapping of profiles`);
+  const plain = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return bytesToText(value, plain) as AcctData;
+}
+
+/** Replaces every str/bin value that is valid UTF-8 with its string, in place (fresh objects from the decoder). */
+function bytesToText(value: unknown, plain: Buffer): unknown {
+  if (value instanceof Uint8Array) return textOrBytes(value, plain);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = bytesToText(value[i], plain);
+  } else if (isPlainObject(value)) {
+    for (const key of Object.keys(value)) value[key] = bytesToText(value[key], plain);
+  }
+  return value;
+}
+
+/** A view into the plaintext as a string when it is UTF-8, else a copy (views would keep all the plaintext alive). */
+function textOrBytes(view: Uint8Array, plain: Buffer): string | Uint8Array {
+  if (!isUtf8(view)) return Uint8Array.from(view);
+  if (view.buffer !== plain.buffer) return Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString('utf8');
+  const start = view.byteOffset - plain.byteOffset;
+  return plain.toString('utf8', start, start + view.byteLength);
+}
+
+function textOf(bytes: Uint8Array): string | undefined {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Checks that `data` is what both msgpack sides agree on: null, booleans, finite numbers, strings, bytes, arrays
+ * and plain objects, without a `__proto__` key (our decoder refuses it, so it could never be read back) or cycles.
+ * The message names the path, never the value.
+ */
+export function assertPlainData(data: unknown, path = '', seen = new Set<object>()): void {
+  if (data === null || typeof data === 'string' || typeof data === 'boolean' || data instanceof Uint8Array) return;
+  if (typeof data === 'number') {
+    if (!Number.isFinite(data)) throw new AcctFormatError(`${where(path)} is not a finite number`);
+    return;
+  }
+  if (typeof data !== 'object' || !(Array.isArray(data) || isPlainObject(data))) {
+    throw new AcctFormatError(`${where(path)} is ${kindOf(data)}, which an acct file cannot hold`);
+  }
+  if (seen.has(data)) throw new AcctFormatError(`${where(path)} refers to itself`);
+  seen.add(data);
+  if (Array.isArray(data)) data.forEach((v, i) => assertPlainData(v, `${path}[${i}]`, seen));
+  else {
+    for (const key of Object.keys(data)) {
+      if (key === '__proto__') throw new AcctFormatError(`${where(path)} has the key "__proto__", which is not allowed`);
+      const value = (data as Record<string, unknown>)[key];
+      if (value !== undefined) assertPlainData(value, path === '' ? key : `${path}.${key}`, seen);
+    }
+  }
+  seen.delete(data);
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** "a string", "a list"... for messages that must not show the value itself. */
+export function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (value instanceof Uint8Array) return 'bytes';
+  if (typeof value === 'object') return `an object (${value.constructor?.name ?? 'no prototype'})`;
+  return `a ${typeof value}`;
+}
+
+function where(path: string): string {
+  return path === '' ? 'the data' : `"${path}"`;
+}
+
+/** The decrypted mapping taken apart: Python acct pops `default` and the backend section off the profiles. */
+export interface SplitData {
+  /** The `default` entry: the profile name to use when none is asked for. */
+  readonly defaultProfile: string | undefined;
+  /** Name of the backend section: the file's `backend_key`, else `fallbackBackendKey`. */
+  readonly backendKey: string;
+  /** The backend section (`acct-backends`), or undefined. */
+  readonly backends: Record<string, unknown> | undefined;
+  readonly profiles: Profiles;
+}
+
+/** Splits `data` without modifying it. A `default` that is not a string is an AcctFormatError. */
+export function splitData(data: AcctData, fallbackBackendKey = DEFAULT_BACKEND_KEY): SplitData {
+  const { [DEFAULT_KEY]: dflt, [BACKEND_KEY_KEY]: customKey, ...rest } = data;
+  if (dflt !== undefined && dflt !== null && typeof dflt !== 'string') {
+    throw new AcctFormatError(`"${DEFAULT_KEY}" must be a profile name, not ${kindOf(dflt)}`);
+  }
+  if (customKey !== undefined && typeof customKey !== 'string') {
+    throw new AcctFormatError(`"${BACKEND_KEY_KEY}" must be a string, not ${kindOf(customKey)}`);
+  }
+  const backendKey = customKey ?? fallbackBackendKey;
+  const { [backendKey]: section, ...profiles } = rest;
+  if (section !== undefined && section !== null && !isPlainObject(section)) {
+    throw new AcctFormatError(`"${backendKey}" must map backend names to backend profiles, not ${kindOf(section)}`);
+  }
+  return {
+    defaultProfile: typeof dflt === 'string' ? dflt : undefined,
+    backendKey,
+    backends: isPlainObject(section) ? section : undefined,
+    profiles: profiles as Profiles,
+  };
+}

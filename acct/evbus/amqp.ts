@@ -1,0 +1,51 @@
+/**
+ * acct gather plugin for AMQP profiles (providers `amqp`, `pika`, `rabbitmq`): checks every profile's keys
+ * (coded errors naming the profile, never the password) and builds its connection manager, which starts
+ * connecting in the background. The ingress plugin `hub.ingress.amqp` publishes through it.
+ *
+ *   amqp:
+ *     default:
+ *       host: localhost
+ *       port: 5672
+ *       username: guest
+ *       password: guest
+ *       ingress_channels: [channel1, channel2]   # queues, declared durable when missing
+ *       # or: exchange: events, routing_key: app.events
+ *       # optional: vhost, tls (true | {ca, cert, key, ...}), heartbeat, connect_timeout, buffer_size, max_backoff
+ */
+import type { Hub } from '../../src/index.ts';
+import { parseAmqpProfile } from '../../src/evbus/amqp-profile.ts';
+import { AmqpPublisher } from '../../src/evbus/amqp-publisher.ts';
+
+export const ACCT = ['amqp', 'pika', 'rabbitmq'];
+
+type Profiles = Record<string, Record<string, unknown>>;
+
+export function gather(hub: Hub, profiles: Profiles): Record<string, Record<string, AmqpPublisher>> {
+  // check every profile before opening any connection
+  const parsed = Object.entries(profiles).flatMap(([provider, byName]) =>
+    Object.entries(byName ?? {}).map(([name, raw]) => ({ provider, name, profile: parseAmqpProfile(provider, name, raw) })),
+  );
+  const out: Record<string, Record<string, AmqpPublisher>> = {};
+  for (const { provider, name, profile } of parsed) {
+    (out[provider] ??= {})[name] = new AmqpPublisher(profile, hub.log).start();
+  }
+  return out;
+}
+
+/**
+ * Flushes and closes the connection managers. When the bus is still running (acct closing before evbus), it is
+ * stopped first (bounded by the bus's CLOSE_TIMEOUT_MS) so events already put are published, not cut off.
+ * When the bus already gave up draining (`hub.evbus.CLOSING`), publishers close without waiting.
+ */
+export async function close(hub: Hub, processed: Record<string, Record<string, unknown>>): Promise<void> {
+  const bus = hub.evbus;
+  const giveUp = bus?.CLOSING === true;
+  if (!giveUp && bus?.STARTED === true && typeof bus.init?.stop === 'function') {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([bus.init.stop(), new Promise((r) => (timer = setTimeout(r, bus.CLOSE_TIMEOUT_MS ?? 10_000)))]);
+    clearTimeout(timer);
+  }
+  const publishers = Object.values(processed).flatMap((byName) => Object.values(byName ?? {})).filter((p) => p instanceof AmqpPublisher);
+  await Promise.all(publishers.map((p) => p.close(giveUp ? 0 : undefined)));
+}
