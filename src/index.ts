@@ -8,6 +8,9 @@ export type { ConfigOption, CliOption, SubcommandDef, ProjectConf, Project, Opti
 export type { ModuleLoader } from './module-loader.ts';
 export type { DyneScanner, DyneDir } from './dyne-scanner.ts';
 export type { ConfigLoadOptions, ConfigLoadResult } from './pop/config.ts';
+export type {
+  IngressEvent, IngressCtx, IngressPlugin, EvbusContexts, EvbusStartOptions, EvbusPublishError, PutOptions, SerialPlugin,
+} from './evbus/types.ts';
 export { Sub, isSub } from './sub.ts';
 export { Module, isModule } from './module.ts';
 export { HUB, LOGGER, MODULE_LOADER, DYNE_SCANNER } from './tokens.ts';
