@@ -77,7 +77,7 @@ export function buildOptions(input: BuildOptionsInput): BuildOptionsResult {
   const programName = input.programName ?? cli.name;
   const wantsHelp = helpRequest(cli, argv);
   if (wantsHelp) {
-    return done({ subcommand: wantsHelp.subcommand, help: formatHelp(model, cli, programName, wantsHelp.subcommand) });
+    return done({ subcommand: wantsHelp.subcommand, help: formatHelp(model, cli, programName, wantsHelp.subcommand, input.names) });
   }
   const capture = parseArgv(cli, argv, programName);
   if (capture.version) return done({ subcommand: capture.subcommand, version: input.version });

@@ -11,7 +11,11 @@ export interface FlagNames {
 const SHORT = /^-[^-\s=]$/;
 const LONG = /^--[^-\s=][^\s=]*$/;
 
-/** The flags of a CLI_CONFIG key. `options` spellings follow pop-config: `c` -> `-c`, `cheese` -> `--cheese`. */
+/**
+ * The flags of a CLI_CONFIG key. `options` spellings follow pop-config: `c` -> `-c`, `cheese` -> `--cheese`.
+ * An explicit long spelling leads (help and errors name it) and the key's own spelling is still accepted, so two
+ * dynes can offer `--output` from differently named keys (`output`, `evbus_output`).
+ */
 export function flagNames(project: string, key: string, options: readonly string[] | undefined): FlagNames {
   const primary = `--${key.replace(/_/g, '-')}`;
   const flags = [primary];
@@ -24,7 +28,10 @@ export function flagNames(project: string, key: string, options: readonly string
   }
   if (!LONG.test(primary)) throw configError(ConfigDefinitionError, `${project} CLI_CONFIG.${key}: the key cannot be a flag name`);
   const alias = `--${key}`;
-  return { flags, hidden: flags.includes(alias) ? [] : [alias] };
+  const hidden = flags.includes(alias) ? [] : [alias];
+  const explicitLong = flags.slice(1).filter((f) => LONG.test(f));
+  if (explicitLong.length === 0) return { flags, hidden };
+  return { flags: [...explicitLong, ...flags.slice(1).filter((f) => !LONG.test(f))], hidden: [primary, ...hidden.filter((h) => h !== primary)] };
 }
 
 /** `--no-key-with-dashes`. */

@@ -16,7 +16,7 @@ const MAX_LEFT = 34;
  * only a config file or env var can set. Every option shows its help, `[env: X]` and `[default: v]`; a secret's
  * default is never shown.
  */
-export function formatHelp(model: ConfigModel, cli: CliModel, programName: string, subcommand?: string): string {
+export function formatHelp(model: ConfigModel, cli: CliModel, programName: string, subcommand?: string, requested?: readonly string[]): string {
   const sub = cli.subcommands.find((s) => s.name === subcommand);
   const positionals = cli.entries.filter((e) => e.positional && (sub ? e.subcommands.includes(sub.name) : e.top));
   const out = [`Usage: ${usage(cli, programName, sub?.name, positionals)}`];
@@ -36,7 +36,9 @@ export function formatHelp(model: ConfigModel, cli: CliModel, programName: strin
       sections.push({ title: 'Commands', rows: cli.subcommands.map((s) => [s.name, s.help ?? s.desc ?? '']) });
     }
     const onCli = new Set(cli.entries.map((e) => e.spec.id));
-    const fileOnly = model.options.filter((s) => !onCli.has(s.id));
+    // only the namespaces this CLI asked for: a shared flag (--verbose) pulls in its namespace, not its siblings
+    const wanted = new Set(requested ?? model.namespaces);
+    const fileOnly = model.options.filter((s) => !onCli.has(s.id) && wanted.has(s.ns));
     if (fileOnly.length > 0) {
       sections.push({ title: 'Config file and environment only', rows: fileOnly.map((s) => [s.id, describe(s)]) });
     }

@@ -441,3 +441,17 @@ describe('buildOptions: help and version', () => {
     fails(ConfigUnknownFlagError, () => cli(['--version']));
   });
 });
+
+describe('flag spellings', () => {
+  it('an explicit long spelling in `options` leads, so two dynes can both offer --output', () => {
+    const tool = project('tool', {
+      CONFIG: { tool_output: { default: 'nested', choices: ['json', 'nested'], help: 'How to print' } },
+      CLI_CONFIG: { tool_output: { options: ['--output'] } },
+    });
+    const help = buildOptions({ names: ['tool'], cli: 'tool', argv: ['--help'], env: {}, projects: [tool] }).help ?? '';
+    expect(help).toMatch(/^\s+--output <tool_output>/m);
+    expect(help).not.toMatch(/--tool-output/);
+    expect(buildOptions({ names: ['tool'], cli: 'tool', argv: ['--output', 'json'], env: {}, projects: [tool] }).opt.tool?.tool_output).toBe('json');
+    expect(buildOptions({ names: ['tool'], cli: 'tool', argv: ['--tool-output', 'json'], env: {}, projects: [tool] }).opt.tool?.tool_output).toBe('json');
+  });
+});
