@@ -15,6 +15,7 @@ import { NodeModuleLoader, type ModuleLoader } from './module-loader.ts';
 import { PackageDyneScanner } from './dyne-scanner.ts';
 import { HubOptionsError, HubReadonlyError, describeError } from './errors.ts';
 import { EMPTY_CONTRACTS } from './contracts.ts';
+import { safeOpt } from './safe-opt.ts';
 import * as popSub from './pop/sub.ts';
 import * as popRef from './pop/ref.ts';
 import * as popConfig from './pop/config.ts';
@@ -128,7 +129,7 @@ async function create(options: HubCreateOptions = {}): Promise<HubType> {
     [SUBS]: { value: new Map() },
     [ADDED]: { value: [] },
   });
-  hub[OPT_SLOT] = Object.freeze({});
+  hub[OPT_SLOT] = safeOpt(Object.freeze({}));
   hub[CLOSED] = false;
 
   container.register(HUB, { useValue: hub });

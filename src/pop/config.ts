@@ -3,6 +3,7 @@
  */
 import { realHub } from '../hub.ts';
 import { OPT_SLOT } from '../meta.ts';
+import { safeOpt } from '../safe-opt.ts';
 import { DYNE_SCANNER } from '../tokens.ts';
 import type { DyneScanner } from '../dyne-scanner.ts';
 import type { Hub } from '../types.ts';
@@ -35,7 +36,7 @@ export async function load(hub: Hub, names: readonly string[], options: ConfigLo
   const projects = await real.container.resolve<DyneScanner>(DYNE_SCANNER).projects();
   const argv = options.argv ?? (options.cli ? process.argv.slice(2) : []);
   const result = buildOptions({ names, cli: options.cli, argv, env: options.env ?? process.env, projects, version: options.version });
-  real[OPT_SLOT] = deepFreeze(result.opt);
+  real[OPT_SLOT] = safeOpt(deepFreeze(result.opt));
   Object.defineProperty(real, 'SUBPARSER', { value: result.subcommand, configurable: true, enumerable: false });
   return { subcommand: result.subcommand, help: result.help, version: result.version };
 }

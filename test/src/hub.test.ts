@@ -73,6 +73,15 @@ describe('hub.OPT', () => {
     }).toThrow(TypeError);
   });
 
+  it('is safe to read before config loads: an unknown namespace reads as an empty object', async () => {
+    const hub = await Hub.create({ root });
+
+    expect(hub.OPT.acct.acct_file).toBeUndefined();
+    expect(Object.isFrozen(hub.OPT.acct)).toBe(true);
+    expect('acct' in hub.OPT).toBe(false);
+    expect(JSON.stringify(hub.OPT)).toBe('{}');
+  });
+
   it('cannot be replaced: TSPOP_ERR_HUB_READONLY', async () => {
     const hub = await Hub.create({ root });
 
