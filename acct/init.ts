@@ -217,8 +217,8 @@ export async function gather(hub: Hub, subs: string | readonly string[], profile
 }
 
 /** Runs the gather plugins of `subs` on `profiles` and returns only what they produced (no pass-through). */
-export async function process_(hub: Hub, subs: readonly string[], profiles: Profiles, opts: { hardFail?: boolean; profileName?: string } = {}): Promise<Profiles> {
-  return runGather(hub, gatherPlugins(hub, subs), profiles, {
+export async function process_(hub: Hub, subs: readonly string[], rawProfiles: Profiles, opts: { hardFail?: boolean; profileName?: string } = {}): Promise<Profiles> {
+  return runGather(hub, gatherPlugins(hub, subs), rawProfiles, {
     profileName: opts.profileName,
     hardFail: opts.hardFail === true,
     gathered: gatheredList(hub),
