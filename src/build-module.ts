@@ -32,6 +32,7 @@ export const MARKERS = new Set([
 ]);
 
 type Fn = (...args: never[]) => unknown;
+type OwnFilter = ReturnType<typeof ownExportFilter>;
 
 export function isClass(v: unknown): v is new (...args: never[]) => object {
   return typeof v === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(v));
@@ -51,7 +52,8 @@ export function buildModule(ctx: BuildContext, name: string, parts: readonly Mod
   const contractModules = contractsFor(name, declared, ctx.sub[META].contracts, ctx.ancestors);
 
   for (const part of parts) {
-    const found = ctx.options.omitFunc ? [] : pluginFunctions(ctx, part, view);
+    const isOwn = ctx.options.omitFunc ? () => false : ownExportFilter(part.path);
+    const found = ctx.options.omitFunc ? [] : pluginFunctions(ctx, part, view, isOwn);
     for (const [fnName, raw, bindHub] of found) {
       if (RESERVED_FUNCTION_NAMES.has(fnName)) {
         throw new ModReservedNameError(`${part.path}: "${fnName}" is reserved on modules; rename it or alias it with __func_alias__`);
@@ -69,7 +71,7 @@ export function buildModule(ctx: BuildContext, name: string, parts: readonly Mod
       functions.set(fnName, { raw, exposed, path: part.path });
       Object.defineProperty(mod, fnName, { value: exposed, enumerable: true, writable: true, configurable: true });
     }
-    if (!ctx.options.omitFunc) exposeVars(ctx, part, mod);
+    if (!ctx.options.omitFunc) exposeVars(ctx, part, mod, isOwn);
     const close = part.exports.__close__;
     if (typeof close === 'function') closeHooks.push(() => (close as (hub: object) => unknown)(view));
   }
@@ -77,10 +79,9 @@ export function buildModule(ctx: BuildContext, name: string, parts: readonly Mod
 }
 
 /** Returns [hubName, function, takesHub] for every exposed function of one file. */
-function pluginFunctions(ctx: BuildContext, part: ModulePart, view: object): Array<[string, Fn, boolean]> {
+function pluginFunctions(ctx: BuildContext, part: ModulePart, view: object, isOwn: OwnFilter): Array<[string, Fn, boolean]> {
   const out: Array<[string, Fn, boolean]> = [];
   const alias = aliasMap(part);
-  const isOwn = ownExportFilter(part.path);
   const { omitStart, omitEnd } = ctx.options;
   for (const [exportName, value] of Object.entries(part.exports)) {
     if (MARKERS.has(exportName) || typeof value !== 'function' || isClass(value)) continue;
@@ -129,8 +130,7 @@ function classMethods(
  * Module variables (pop exposes them too): `export const ACCT = ['amqp']` is readable as `hub.ingress.amqp.ACCT`
  * and writable as plugin state. Imported values and `_private` names stay hidden.
  */
-function exposeVars(ctx: BuildContext, part: ModulePart, mod: Module): void {
-  const isOwn = ownExportFilter(part.path);
+function exposeVars(ctx: BuildContext, part: ModulePart, mod: Module, isOwn: OwnFilter): void {
   const { omitStart, omitEnd } = ctx.options;
   for (const [name, value] of Object.entries(part.exports)) {
     if (MARKERS.has(name) || typeof value === 'function' || RESERVED_FUNCTION_NAMES.has(name)) continue;
