@@ -31,6 +31,8 @@ export async function add(hub: Hub, options: SubAddOptions): Promise<Sub> {
   const dirs = [...o.staticDirs];
   if (o.dyneName) {
     for (const d of await scanner(real).dirs(o.dyneName)) {
+      // pop silently accepts a DYNE path that does not exist; it is nearly always a typo in conf.ts
+      if (!existsSync(d.dir)) real.log.warn(`dyne ${o.dyneName}: project ${d.project} declares folder ${d.dir}, which does not exist`);
       dirs.push(d.dir);
       projects.set(d.dir, d.project);
     }

@@ -96,3 +96,17 @@ describe('a dyne extended by three projects', () => {
     expect((await scanner.dirs('acct')).map((d) => d.project)).toEqual(['tspop']);
   });
 });
+
+describe('a DYNE folder that does not exist', () => {
+  it('still loads the others, and the warning names the dyne, the project and the folder', async () => {
+    const { Hub, createMemoryLogger } = await import('../../src/index.ts');
+    const logger = createMemoryLogger();
+    const hub = await Hub.create({ root: fixture('dyne-typo'), logger });
+
+    await hub.pop.sub.add({ dyneName: 'gadgets' });
+
+    expect(hub.gadgets.spin.spin()).toBe('spun');
+    const warning = logger.records.find((r) => r.level === 'warn')?.msg ?? '';
+    expect(warning).toMatch(/dyne gadgets: project dyne-typo declares folder .*gadget, which does not exist/);
+  });
+});
