@@ -42,7 +42,14 @@ export async function add(hub: Hub, options: SubAddOptions): Promise<Sub> {
     throw new SubNoDirsError(`no project declares dyne "${o.dyneName}" in its conf DYNE (known dynes: ${known.join(', ') || 'none'})`);
   }
   const sub = createSub(o.subname, o.parent, dirs, projects, o);
-  await populateSub(env(real), sub, (s) => attach(real, s));
+  try {
+    await populateSub(env(real), sub, (s) => attach(real, s));
+  } catch (err) {
+    // all or nothing: a failed add leaves no half-loaded sub behind, so fixing the plugin and adding again works
+    await closeSub(sub, real.log);
+    detach(real, sub);
+    throw err;
+  }
   return sub;
 }
 

@@ -235,4 +235,14 @@ describe('load failures', () => {
     expect(err.message).toContain('throws_on_import');
     expect(err.message).toContain('bad_init');
   });
+
+  it('a failed stopOnFailures add leaves nothing behind, so adding again works', async () => {
+    const hub = await Hub.create({ root });
+
+    await rejected(hub.pop.sub.add({ staticDir: 'failures', stopOnFailures: true }));
+
+    expect(hub.failures).toBeUndefined();
+    const sub = await hub.pop.sub.add({ staticDir: 'failures' });
+    expect(hub.failures).toBe(sub);
+  });
 });
