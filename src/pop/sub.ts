@@ -23,10 +23,29 @@ export async function add(hub: Hub, options: SubAddOptions): Promise<Sub> {
   const o = resolveSubOptions(options, real.root);
   const target = (o.parent ?? real) as unknown as Record<string, unknown>;
   // `in`, not an own-property check: a sub named `log` or `close` would hide the hub's own members.
-  if (o.subname in target) {
+  // An add still loading holds its name too, so two concurrent adds of one name cannot both attach.
+  const adding = addingFor(target);
+  if (o.subname in target || adding.has(o.subname)) {
     const where = o.parent ? subPath(o.parent) : 'the hub';
     throw new SubExistsError(`${where} already has "${o.subname}"; use hub.pop.sub.extend() to add folders to a sub`);
   }
+  adding.add(o.subname);
+  try {
+    return await addNew(real, o);
+  } finally {
+    adding.delete(o.subname);
+  }
+}
+
+const ADDING = new WeakMap<object, Set<string>>();
+
+function addingFor(target: object): Set<string> {
+  let set = ADDING.get(target);
+  if (!set) ADDING.set(target, (set = new Set()));
+  return set;
+}
+
+async function addNew(real: ReturnType<typeof realHub>, o: ReturnType<typeof resolveSubOptions>): Promise<Sub> {
   const projects = new Map<string, string>();
   const dirs = [...o.staticDirs];
   if (o.dyneName) {

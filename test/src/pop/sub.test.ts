@@ -297,3 +297,16 @@ describe('hub.pop.sub guards', () => {
     await expect(hub.pop.sub.reload(hub.pop)).rejects.toBeInstanceOf(SubOptionsError);
   });
 });
+
+describe('concurrent adds', () => {
+  it('two adds of one name at once: one wins, the other is TSPOP_ERR_SUB_EXISTS', async () => {
+    const { Hub: H, SubExistsError } = await import('../../../src/index.ts');
+    const hub = await H.create({ root: fixture('basic') });
+
+    const results = await Promise.allSettled([hub.pop.sub.add({ staticDir: 'mods' }), hub.pop.sub.add({ staticDir: 'mods' })]);
+
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(SubExistsError);
+    expect(hub.mods.test.ping(1)).toBe(1);
+  });
+});
