@@ -6,7 +6,8 @@ import { HUB_SELF, META, OPT_SLOT, SUBS, ADDED, CLOSED } from './meta.ts';
 import { createSub } from './load-sub.ts';
 import { buildModule } from './build-module.ts';
 import { resolveSubOptions } from './sub-options.ts';
-import { compareNames } from './plugin-files.ts';
+import { compareNames, initOrder } from './plugin-files.ts';
+import type { Module } from './module.ts';
 import type { Sub } from './sub.ts';
 import type { Hub as HubType, Logger, Opt } from './types.ts';
 import { HUB, LOGGER, MODULE_LOADER, DYNE_SCANNER } from './tokens.ts';
@@ -93,10 +94,11 @@ class HubImpl {
   }
 }
 
-/** Runs a sub's modules' `__close__` hooks in reverse name order. */
+/** Runs a sub's modules' `__close__` hooks in reverse init order: `init` closes last, as it initialised first. */
 export async function closeSub(sub: Sub, log: Logger): Promise<void> {
-  const mods = [...sub[META].modules.values()].reverse();
-  for (const mod of mods) {
+  const modules = sub[META].modules;
+  for (const name of initOrder(modules.keys()).reverse()) {
+    const mod = modules.get(name) as Module;
     for (const hook of [...mod[META].closeHooks].reverse()) {
       try {
         await hook();

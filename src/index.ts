@@ -14,5 +14,8 @@ export type {
 export { Sub, isSub } from './sub.ts';
 export { Module, isModule } from './module.ts';
 export { HUB, LOGGER, MODULE_LOADER, DYNE_SCANNER } from './tokens.ts';
+/** Re-exported so class plugins use the very tsyringe the hub's container comes from. */
+export { inject, injectable } from 'tsyringe';
+export { runCli, type CliSpec, type CliContext } from './cli/run-cli.ts';
 export { createConsoleLogger, createMemoryLogger } from './logger.ts';
 export * from './errors.ts';

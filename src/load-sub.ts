@@ -2,10 +2,11 @@ import { join } from 'node:path';
 import { META } from './meta.ts';
 import { Sub, subPath } from './sub.ts';
 import type { Module } from './module.ts';
-import { listPluginFiles, compareNames } from './plugin-files.ts';
+import { listPluginFiles, compareNames, initOrder } from './plugin-files.ts';
 import { buildModule, stringList, type BuildContext, type ModulePart } from './build-module.ts';
 import { createView } from './view.ts';
 import { withTimeout } from './with-timeout.ts';
+import { oneLineCause } from './one-line-cause.ts';
 import { normalizeVirtual } from './virtual-result.ts';
 import type { ContractModule, ContractSource } from './contracts.ts';
 import type { ResolvedSubOptions } from './sub-options.ts';
@@ -162,7 +163,7 @@ async function importGroup(env: LoadEnv, paths: string[], fresh: boolean, timeou
     try {
       parts.push({ path, exports: await env.loader.load(path, { fresh, timeoutMs }) });
     } catch (cause) {
-      const err = new ModLoadError(`cannot load plugin ${path}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+      const err = new ModLoadError(`cannot load plugin ${path}: ${oneLineCause(cause)}`, { cause });
       return Object.assign(err, { path });
     }
   }
@@ -186,7 +187,7 @@ async function checkVirtual(parts: ModulePart[], view: object, timeoutMs: number
 
 async function runInits(env: LoadEnv, sub: Sub, imported: Array<{ name: string; parts: ModulePart[] | Error }>): Promise<void> {
   const meta = sub[META];
-  const names = [...meta.modules.keys()].sort((a, b) => (a === 'init' ? -1 : b === 'init' ? 1 : compareNames(a, b)));
+  const names = initOrder(meta.modules.keys());
   for (const name of names) {
     const mod = meta.modules.get(name) as Module;
     for (const path of mod[META].paths) {
@@ -255,7 +256,7 @@ async function loadContractDirs(env: LoadEnv, dirs: string[], fresh: boolean, ti
       try {
         return { name: f.name, path: f.path, exports: await env.loader.load(f.path, { fresh, timeoutMs }) };
       } catch (cause) {
-        throw new ContractLoadError(`cannot load contract ${f.path}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+        throw new ContractLoadError(`cannot load contract ${f.path}: ${oneLineCause(cause)}`, { cause });
       }
     }),
   );

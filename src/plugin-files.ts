@@ -55,3 +55,8 @@ function readDir(dir: string): Dirent[] {
 export function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** The order modules initialise in: the sub's `init` first (pop's sub init), then name order. Closing reverses it. */
+export function initOrder(names: Iterable<string>): string[] {
+  return [...names].sort((a, b) => (a === 'init' ? -1 : b === 'init' ? 1 : compareNames(a, b)));
+}

@@ -40,6 +40,11 @@ export class Sub {
     for (const name of [...mods.keys()].sort(compareNames)) yield mods.get(name) as Module;
   }
 
+  /** The sub's name (a module file named `name` shadows this, as module names win on a sub). */
+  get name(): string {
+    return this[META].name;
+  }
+
   get [Symbol.toStringTag](): string {
     return `Sub ${subPath(this)}`;
   }

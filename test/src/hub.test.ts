@@ -137,3 +137,25 @@ describe('hub.close()', () => {
     expect(CLOSED).toEqual(['first.b', 'first.a']);
   });
 });
+
+describe('close order within a sub', () => {
+  it('reverses the init order: init.ts initialises first and closes last', async () => {
+    const { LOG } = await import('../fixtures/close-order/mods/_log.ts');
+    const hub = await Hub.create({ root: fixture('close-order') });
+    await hub.pop.sub.add({ staticDir: 'mods' });
+
+    await hub.close();
+
+    expect(LOG).toEqual(['init init', 'init aaa', 'init zzz', 'close zzz', 'close aaa', 'close init']);
+  });
+});
+
+describe('subs and modules have names', () => {
+  it('iterating the hub gives subs with their name, as modules have theirs', async () => {
+    const hub = await Hub.create({ root: fixture('close-order') });
+    await hub.pop.sub.add({ staticDir: 'mods' });
+
+    expect([...hub].map((s: { name: string }) => s.name)).toEqual(['mods', 'pop']);
+    expect([...hub.mods].map((m: { name: string }) => m.name)).toEqual(['aaa', 'init', 'zzz']);
+  });
+});

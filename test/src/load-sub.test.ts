@@ -193,6 +193,8 @@ describe('load failures', () => {
     const broken = caught(() => hub.svc.broken.oops());
     expect(broken).toBeInstanceOf(ModLoadError);
     expect(broken.message).toContain(join(dir, 'broken.ts'));
+    expect(broken.message).not.toContain('\n'); // one line, with the parser's file:line:col folded in
+    expect(broken.message).toMatch(/broken\.ts:\d+:\d+/);
     expect(broken.cause).toBeInstanceOf(Error);
 
     const throwing = caught(() => hub.svc.throws_on_import.never());
