@@ -25,7 +25,7 @@ async function run({ hub, signal }: CliContext): Promise<number> {
   const count: number = opt.count ?? 0;
   await hub.pop.sub.add({ dyneName: 'evbus' });
 
-  const running = hub.evbus.init.start({ acctFile: acct.acct_file, acctKey: acct.acct_key });
+  const running = hub.evbus.init.start({ acctFile: acct.acct_file, acctKey: acct.acct_key, internalDefault: true });
   running.catch(() => undefined); // its failure also rejects join(), which reports it
   await hub.evbus.init.join();
 

@@ -52,7 +52,7 @@ export async function __init__(hub: Hub): Promise<void> {
  * Runs the bus until `stop()`. Contexts come from, in order: `opts.contexts` (used as given, never closed),
  * `opts.profiles` (raw profiles gathered through the acct/evbus plugins), `opts.acctFile`/`acctKey` (unlocked and
  * gathered through acct), or an already unlocked `hub.acct`. What the run gathered it closes when it ends. The
- * internal ingress also gets a `*` profile unless an `internal` profile is configured (or `internalDefault: false`).
+ * internal ingress gets a `*` profile when nothing else would receive events (see `internalDefault`).
  */
 export async function start(hub: Hub, opts: EvbusStartOptions = {}): Promise<void> {
   const sub = hub.__;

@@ -33,7 +33,10 @@ export function buildLanes(hub: Hub, input: unknown, o: ResolvedStartOptions): {
     }
   }
   const internal = hub.ingress?.internal;
-  if (o.internalDefault && internal && contexts.internal === undefined) {
+  // the `*` tap keeps the newest events in memory: by default only as the embedded default, when nothing else
+  // would receive them; evbus-test asks for it explicitly because printing what the bus carries is its job
+  const tap = o.internalDefault ?? lanes.length === 0;
+  if (tap && internal && contexts.internal === undefined) {
     lanes.push(lane(internal, 'internal', INTERNAL_DEFAULT_PROFILE, {}, checkPlugin(internal).concurrency));
   }
   return { lanes, matchPlugin };

@@ -16,7 +16,8 @@ export interface ResolvedStartOptions {
   readonly serialPlugin: string;
   readonly queueSize: number;
   readonly errorCallbackRef: string | undefined;
-  readonly internalDefault: boolean;
+  /** undefined: on only when no other lane exists (the embedded default). */
+  readonly internalDefault: boolean | undefined;
 }
 
 export const DEFAULTS = { matchPlugin: 'glob', serialPlugin: 'json', queueSize: 10_000 } as const;
@@ -44,7 +45,7 @@ export function resolveStartOptions(input: unknown, opt: Readonly<Record<string,
     serialPlugin: str(o.serialPlugin ?? c.serial_plugin, 'serialPlugin') ?? DEFAULTS.serialPlugin,
     queueSize: queueSize(o.queueSize ?? c.queue_size ?? DEFAULTS.queueSize),
     errorCallbackRef: str(o.errorCallbackRef ?? c.error_callback_ref, 'errorCallbackRef'),
-    internalDefault: bool(o.internalDefault, 'internalDefault', true),
+    internalDefault: o.internalDefault === undefined ? undefined : bool(o.internalDefault, 'internalDefault', true),
   };
 }
 

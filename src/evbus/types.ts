@@ -68,7 +68,10 @@ export interface EvbusStartOptions {
   queueSize?: number;
   /** Hub ref (e.g. `myapp.errors.onPublish`) called with an `EvbusPublishError` when a publish fails. */
   errorCallbackRef?: string;
-  /** Give the internal ingress a `*` profile when no `internal` profile is configured (default true). */
+  /**
+   * Give the internal ingress a `*` profile when no `internal` profile is configured. Default: only when no other
+   * ingress profile matched the contexts (the embedded default); `true` always (evbus-test), `false` never.
+   */
   internalDefault?: boolean;
 }
 

@@ -42,6 +42,14 @@ describe('evbus fan-out', () => {
     expect(internalBodies(hub)).toEqual(['a', 'b']);
   });
 
+  it('the `*` tap is off by default once any other ingress profile is configured (it would hold every event in memory)', async () => {
+    ({ hub } = await evbusHub());
+    await hub.pop.sub.extend(hub.ingress, { staticDir: `${fixtures}evbus-ingress` });
+    await runWith(hub, { contexts: { recorder: { default: {} } } }, [['a', 'default']]);
+    expect(hub.ingress.recorder.SEEN).toHaveLength(1);
+    expect(internalBodies(hub)).toEqual([]);
+  });
+
   it('internalDefault: false turns the `*` profile off', async () => {
     ({ hub } = await evbusHub());
     await runWith(hub, { internalDefault: false }, [['a', 'default']]);
@@ -70,11 +78,11 @@ describe('evbus fan-out', () => {
     expect(internalBodies(hub, 'b')).toEqual([2]);
   });
 
-  it('ingressProfiles limits which acct profiles are used (the internal default is exempt)', async () => {
+  it('ingressProfiles limits which acct profiles are used (the internal tap is exempt)', async () => {
     ({ hub } = await evbusHub());
     await hub.pop.sub.extend(hub.ingress, { staticDir: `${fixtures}evbus-ingress` });
     const contexts = { recorder: { default: {}, audit: {} } };
-    await runWith(hub, { contexts, ingressProfiles: ['audit'] }, [['x', 'default'], ['y', 'audit']]);
+    await runWith(hub, { contexts, ingressProfiles: ['audit'], internalDefault: true }, [['x', 'default'], ['y', 'audit']]);
     expect(hub.ingress.recorder.SEEN.map((s: { profile: string; event: IngressEvent }) => [s.profile, s.event.raw])).toEqual([['audit', 'y']]);
     expect(internalBodies(hub)).toEqual(['x', 'y']);
   });
@@ -92,7 +100,7 @@ describe('evbus fan-out', () => {
     ({ hub } = await evbusHub());
     await hub.pop.sub.extend(hub.ingress, { staticDir: `${fixtures}evbus-ingress` });
     const contexts = { recorder: { slow: { delay: 20 } } };
-    const running = hub.evbus.init.start({ contexts });
+    const running = hub.evbus.init.start({ contexts, internalDefault: true });
     await hub.evbus.init.join();
     for (let i = 0; i < 5; i++) await hub.evbus.broker.put(i, { profile: 'slow' });
     await new Promise((r) => setTimeout(r, 10));
@@ -108,7 +116,7 @@ describe('evbus fan-out', () => {
     await hub.pop.sub.extend(hub.ingress, { staticDir: `${fixtures}evbus-ingress` });
     await hub.pop.sub.add({ staticDir: `${fixtures}evbus-callbacks`, subname: 'cb' });
     const contexts = { failing: { default: { username: 'svc', password: 'hunter2-secret' } } };
-    await runWith(hub, { contexts, errorCallbackRef: 'cb.errors.record' }, [[1, 'default'], [2, 'default'], [3, 'default']]);
+    await runWith(hub, { contexts, errorCallbackRef: 'cb.errors.record', internalDefault: true }, [[1, 'default'], [2, 'default'], [3, 'default']]);
     expect(internalBodies(hub)).toEqual([1, 2, 3]);
     const reports: EvbusPublishError[] = hub.cb.errors.REPORTS;
     expect(reports.map((r) => [r.plugin, r.profile, r.body])).toEqual([['failing', 'default', '1'], ['failing', 'default', '2'], ['failing', 'default', '3']]);

@@ -11,7 +11,7 @@ describe('a host project adds its own ingress plugin (vertical merge)', () => {
     expect(names).toEqual(expect.arrayContaining(['amqp', 'capture', 'http', 'internal']));
     expect(hub.ingress.capture.ACCT).toEqual(['capture']);
 
-    const running = hub.evbus.init.start({ contexts: { capture: { 'orders.*': { label: 'orders' } } } });
+    const running = hub.evbus.init.start({ contexts: { capture: { 'orders.*': { label: 'orders' } } }, internalDefault: true });
     await hub.evbus.init.join();
     await hub.evbus.broker.put({ id: 1 }, { profile: 'orders.created' });
     await hub.evbus.broker.put({ id: 2 }, { profile: 'users.created' });
