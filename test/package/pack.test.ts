@@ -19,7 +19,7 @@ describe('the packed tarball', () => {
     const host = join(dir, 'host');
     execFileSync('mkdir', ['-p', host]);
     writeFileSync(join(host, 'package.json'), JSON.stringify({ name: 'host', version: '1.0.0', type: 'module' }));
-    npm(['install', '--prefer-offline', '--no-audit', '--no-fund', join(dir, tgz)], host);
+    npm(['install', '--prefer-offline', '--no-audit', '--no-fund', join(dir, tgz), '@types/node@20'], host);
   }, 180_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -35,6 +35,39 @@ describe('the packed tarball', () => {
       const r = spawnSync('npx', [bin, '--help'], { cwd: join(dir, 'host'), encoding: 'utf8' });
       expect({ bin, status: r.status, stderr: r.stderr }).toMatchObject({ bin, status: 0 });
     }
+  });
+
+  it("a strict TypeScript host type-checks against tspop's emitted declarations, not its sources", () => {
+    const host = join(dir, 'host');
+    writeFileSync(
+      join(host, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false,
+          exactOptionalPropertyTypes: true, noPropertyAccessFromIndexSignature: true, types: ['node'],
+        },
+        include: ['typed.ts'],
+      }),
+    );
+    writeFileSync(
+      join(host, 'typed.ts'),
+      `import { Hub, HUB, inject, injectable, runCli, type ContractCtx, type IngressEvent } from 'tspop';
+declare module 'tspop' {
+  interface HubSubs { greet: { hello: { say(name: string): string } } }
+}
+export async function main(): Promise<string> {
+  const hub = await Hub.create();
+  void [HUB, inject, injectable, runCli];
+  return hub.greet.hello.say('typed');
+}
+export function pre(_hub: Hub, ctx: ContractCtx): void { void ctx.args; }
+export function publish(_hub: Hub, _ctx: unknown, event: IngressEvent): string { return event.profile; }
+`,
+    );
+    const tsc = join(repo, 'node_modules/typescript/bin/tsc');
+    const r = spawnSync(process.execPath, [tsc, '-p', host], { encoding: 'utf8' });
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
   });
 
   it('a TypeScript host imports tspop and gets its dynes merged', () => {
