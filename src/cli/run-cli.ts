@@ -35,6 +35,7 @@ export async function runCli(spec: CliSpec): Promise<number> {
   let hub: HubType | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(sig === 'SIGINT' ? 130 : 143);
+    process.stderr.write(`${spec.name}: ${sig}: finishing queued work (send it again to exit now)\n`);
     controller.abort(new Error(`received ${sig}`));
   };
   process.on('SIGINT', onSignal);

@@ -339,7 +339,13 @@ export class AmqpPublisher {
     const delay = backoffDelay(this.#attempt, this.profile.minBackoffMs, this.profile.maxBackoffMs);
     this.#attempt++;
     if (err !== undefined && (this.#attempt === 1 || this.#attempt % 10 === 0)) {
-      this.#log.warn('amqp connect failed; retrying', { profile: this.profile.label, attempt: this.#attempt, retryInMs: delay, error: describeError(err) });
+      const fields = { profile: this.profile.label, attempt: this.#attempt, retryInMs: delay, error: describeError(err) };
+      // a refused login will not fix itself by waiting: say so loudly, but keep retrying (an admin may fix it)
+      if (/ACCESS_REFUSED|403/.test(describeError(err))) {
+        this.#log.error('amqp login refused: check username, password and vhost of this acct profile; retrying', fields);
+      } else {
+        this.#log.warn('amqp connect failed; retrying', fields);
+      }
     }
     clearTimeout(this.#timer);
     // not unref'd: buffered messages must keep the process alive until they are sent or close() gives up

@@ -69,7 +69,7 @@ describe('evbus-test', () => {
     });
     child.kill('SIGINT');
     const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-    expect(stderr).toBe('');
+    expect(stderr).toBe('evbus-test: SIGINT: finishing queued work (send it again to exit now)\n');
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split('\n');
     expect(lines.length).toBeGreaterThanOrEqual(3);
