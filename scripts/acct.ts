@@ -10,7 +10,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { runCli } from '../src/cli/run-cli.ts';
-import { editInEditor } from '../src/acct/edit-in-editor.ts';
+import { askToEditAgain, editInEditor } from '../src/acct/edit-in-editor.ts';
 import { AcctKeyMissingError, AcctOptionsError, TspopError, type TspopErrorClass } from '../src/errors.ts';
 import type { Dynamic, Hub } from '../src/types.ts';
 import { parseAcctYaml, renderProfiles } from '../acct/_yaml.ts';
@@ -76,7 +76,16 @@ async function editCommand(hub: Hub, opt: Dynamic): Promise<number> {
   if (generated) key = await hub.acct.init.generateKey(cryptoPlugin);
   else if (isNew) await hub.acct.init.encrypt({}, key, cryptoPlugin); // a malformed key fails now, not after the edit
 
-  const after = await editInEditor(before, { editor: opt.editor });
+  // a YAML typo must not cost the user their edits: at a terminal, offer to reopen the editor on the same text
+  const after = await editInEditor(before, {
+    editor: opt.editor,
+    validate: (text) => void parseAcctYaml(text, `${file} (edited)`),
+    editAgain: process.stdin.isTTY ? askToEditAgain : undefined,
+  }).catch((err: unknown) => {
+    if (!(TspopError.is(err) && err.code === 'TSPOP_ERR_ACCT_YAML')) throw err;
+    const cls = err.constructor as TspopErrorClass;
+    throw new cls(`${err.message}; ${file} was not changed`, { cause: err });
+  });
   if (after === before && !isNew && !opt.output_file) return 0; // nothing changed: leave the file as it was
   let data;
   try {

@@ -10,6 +10,13 @@ export interface EditOptions {
   readonly editor: string;
   /** The temp file's name; its ending tells the editor the syntax (default `acct.yaml`). */
   readonly fileName?: string;
+  /** Throws when the edited text is unusable (e.g. a YAML syntax error). */
+  readonly validate?: (text: string) => void;
+  /**
+   * Asked when `validate` throws: resolve true to reopen the editor on the same file, so the user's edits are not
+   * lost to a typo. Default: never (the error is thrown and nothing is saved).
+   */
+  readonly editAgain?: (err: unknown) => Promise<boolean>;
 }
 
 /**
@@ -34,14 +41,22 @@ export async function editInEditor(text: string, options: EditOptions): Promise<
     } finally {
       await fh.close();
     }
-    const run = await runEditor(cmd, [...args, file]);
-    if (run.error) {
-      const code = (run.error as NodeJS.ErrnoException).code ?? run.error.message;
-      throw new AcctEditorError(`cannot start editor ${cmd}: ${code}`, { cause: run.error });
+    for (;;) {
+      const run = await runEditor(cmd, [...args, file]);
+      if (run.error) {
+        const code = (run.error as NodeJS.ErrnoException).code ?? run.error.message;
+        throw new AcctEditorError(`cannot start editor ${cmd}: ${code}`, { cause: run.error });
+      }
+      if (run.signal) throw new AcctEditorError(`editor ${cmd} was stopped by ${run.signal}; nothing was saved`);
+      if (run.code !== 0) throw new AcctEditorError(`editor ${cmd} exited with code ${run.code}; nothing was saved`);
+      const edited = await readFile(file, 'utf8');
+      try {
+        options.validate?.(edited);
+        return edited;
+      } catch (err) {
+        if (!(await options.editAgain?.(err))) throw err;
+      }
     }
-    if (run.signal) throw new AcctEditorError(`editor ${cmd} was stopped by ${run.signal}; nothing was saved`);
-    if (run.code !== 0) throw new AcctEditorError(`editor ${cmd} exited with code ${run.code}; nothing was saved`);
-    return await readFile(file, 'utf8');
   } finally {
     process.off('exit', removeNow);
     await rm(dir, { recursive: true, force: true });
@@ -60,4 +75,21 @@ function runEditor(cmd: string, args: string[]): Promise<EditorRun> {
     child.once('error', (error) => resolve({ code: null, signal: null, error }));
     child.once('exit', (code, signal) => resolve({ code, signal, error: undefined }));
   });
+}
+
+/**
+ * The terminal prompt for `editAgain`: shows the problem and waits for Enter (edit again) or anything else / end of
+ * input (give up). Only meaningful when stdin is a TTY; the caller decides.
+ */
+export async function askToEditAgain(err: unknown): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`${err instanceof Error ? err.message : String(err)}\nPress Enter to edit again, or type n to give up (nothing is saved): `);
+    return answer.trim() === '';
+  } catch {
+    return false;
+  } finally {
+    rl.close();
+  }
 }

@@ -58,3 +58,28 @@ describe('editInEditor', () => {
   });
 });
 
+
+describe('editInEditor: an unusable edit', () => {
+  it('reopens the editor on the same text when editAgain says so, keeping the first edit', async () => {
+    // first run appends a broken line; the second run (seeing it) repairs it: the user's first edit survives
+    const ed = editor('fix.sh', 'if grep -q BROKEN "$f"; then sed -i "s/BROKEN: \\[/fixed: ok/" "$f"; else echo "BROKEN: [" >> "$f"; fi');
+    const asked: unknown[] = [];
+    const text = await editInEditor('a: 1\n', {
+      editor: ed,
+      validate: (t) => {
+        if (t.includes('BROKEN')) throw new Error('bad yaml');
+      },
+      editAgain: async (err) => (asked.push(err), true),
+    });
+    expect(text).toBe('a: 1\nfixed: ok\n');
+    expect(asked).toHaveLength(1);
+  });
+
+  it('without editAgain (not a terminal) the validation error is thrown and the temp folder is removed', async () => {
+    const before = acctEditDirs();
+    const ed = editor('break.sh', 'echo "BROKEN: [" >> "$f"');
+    const err = await rejected(editInEditor('a: 1\n', { editor: ed, validate: () => { throw new Error('bad yaml'); } }));
+    expect(err.message).toBe('bad yaml');
+    expect(acctEditDirs()).toEqual(before);
+  });
+});
