@@ -12,7 +12,7 @@ import type { AmqpPublisher } from '../../src/evbus/amqp-publisher.ts';
 import { report, section, type Measurement } from './lib.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BROKER = { hostname: '127.0.0.1', port: 5672, username: 'guest', password: 'guest' };
+import { BROKER, reachable } from '../helpers/rabbitmq.ts';
 const QUEUE = 'tspop-bench-evbus';
 const ROUNDS = 9;
 
@@ -45,15 +45,6 @@ async function busToInternal(): Promise<void> {
   await hub.close();
   section(`evbus: put -> bus -> internal ingress (${n} events, json bodies)`);
   report(perEvent('bus -> internal, per event', samples, n));
-}
-
-async function reachable(): Promise<boolean> {
-  try {
-    await (await connect(BROKER)).close();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function rawPublish(ch: ConfirmChannel, bodies: readonly object[], runId: string): Promise<void> {

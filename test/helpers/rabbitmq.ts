@@ -60,3 +60,13 @@ export function firstOccurrences<T>(values: readonly T[]): T[] {
   }
   return out;
 }
+
+/** True when the local broker accepts a connection (guest/guest on 127.0.0.1:5672). */
+export async function reachable(): Promise<boolean> {
+  try {
+    await (await connect(BROKER)).close();
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -15,7 +15,7 @@ import type { Hub } from '../../../src/index.ts';
 import type { AmqpPublisher } from '../../../src/evbus/amqp-publisher.ts';
 import { itWith } from '../../helpers/services.ts';
 import { TSPOP_ROOT, evbusHub, sleep } from '../../helpers/evbus.ts';
-import { BROKER, createVhost, deleteVhost, firstOccurrences, rabbitmqctl, readQueue } from '../../helpers/rabbitmq.ts';
+import { BROKER, createVhost, deleteVhost, firstOccurrences, rabbitmqctl, reachable, readQueue } from '../../helpers/rabbitmq.ts';
 
 const it = itWith('rabbitmq');
 let vhost = '';
@@ -28,15 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   if (vhost) await deleteVhost(vhost);
 }, 60_000);
-
-async function reachable(): Promise<boolean> {
-  try {
-    await (await connect(BROKER)).close();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function profile(extra: Record<string, unknown>): Record<string, unknown> {
   return { host: '127.0.0.1', port: 5672, username: 'guest', password: 'guest', vhost, min_backoff: 50, max_backoff: 400, ...extra };
