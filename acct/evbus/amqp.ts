@@ -16,19 +16,34 @@
 import type { Hub } from '../../src/index.ts';
 import { parseAmqpProfile } from '../../src/evbus/amqp-profile.ts';
 import { AmqpPublisher } from '../../src/evbus/amqp-publisher.ts';
+import { EvbusAmqpProfileError, describeError } from '../../src/errors.ts';
 
 export const ACCT = ['amqp', 'pika', 'rabbitmq'];
 
 type Profiles = Record<string, Record<string, unknown>>;
 
-export function gather(hub: Hub, profiles: Profiles): Record<string, Record<string, AmqpPublisher>> {
+/** How long gather waits for each profile's first connection before going on (the rest happens in the background). */
+const FIRST_ATTEMPT_MS = 3000;
+
+export async function gather(hub: Hub, profiles: Profiles): Promise<Record<string, Record<string, AmqpPublisher>>> {
   // check every profile before opening any connection
   const parsed = Object.entries(profiles).flatMap(([provider, byName]) =>
     Object.entries(byName ?? {}).map(([name, raw]) => ({ provider, name, profile: parseAmqpProfile(provider, name, raw) })),
   );
   const out: Record<string, Record<string, AmqpPublisher>> = {};
+  const started: AmqpPublisher[] = [];
   for (const { provider, name, profile } of parsed) {
-    (out[provider] ??= {})[name] = new AmqpPublisher(profile, hub.log).start();
+    const publisher = new AmqpPublisher(profile, hub.log).start();
+    started.push(publisher);
+    (out[provider] ??= {})[name] = publisher;
+  }
+  // a broker that is down is waited for; a refused login would be retried forever, so it fails the start now
+  const outcomes = await Promise.all(started.map((p) => p.firstAttempt(FIRST_ATTEMPT_MS)));
+  const refused = started.find((_, i) => /ACCESS.REFUSED/.test(describeError(outcomes[i] ?? '')));
+  if (refused) {
+    await Promise.all(started.map((p) => p.close(0)));
+    const { host, port, vhost, label } = refused.profile;
+    throw new EvbusAmqpProfileError(`amqp profile ${label}: ${host}:${port} refused the login (check username, password and vhost "${vhost}")`);
   }
   return out;
 }

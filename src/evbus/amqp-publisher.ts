@@ -61,9 +61,24 @@ export class AmqpPublisher {
   /** Counters for tests and diagnostics. */
   readonly stats = { published: 0, confirmed: 0, resent: 0, connects: 0, disconnects: 0 };
 
+  /** Settles with the first connection attempt's error, or undefined once connected. */
+  readonly #first: Promise<unknown>;
+  #settleFirst: (outcome: unknown) => void = () => undefined;
+
   constructor(profile: AmqpProfile, log: Logger) {
     this.profile = profile;
     this.#log = log;
+    this.#first = new Promise((resolve) => (this.#settleFirst = resolve));
+  }
+
+  /**
+   * Waits up to `ms` for the first connection attempt: its error, or undefined when it connected or is still
+   * trying. A broker that is down is normal (we buffer and retry); a refused login is not, and the caller can say so
+   * before any event is accepted.
+   */
+  firstAttempt(ms: number): Promise<unknown> {
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([this.#first, new Promise((r) => (timer = setTimeout(() => r(undefined), ms)))]).finally(() => clearTimeout(timer));
   }
 
   /** Starts connecting in the background (publishing before the first connection just buffers). */
@@ -269,10 +284,12 @@ export class AmqpPublisher {
       }
       this.stats.connects++;
       this.#attempt = 0;
+      this.#settleFirst(undefined);
       for (const w of this.#connectedWaiters.splice(0)) w();
       this.#pump();
     } catch (err) {
       if (conn) await shutdown(conn);
+      this.#settleFirst(err);
       if (this.#closed()) return;
       if (this.#state === 'connecting') this.#state = 'idle';
       this.#retry(err);

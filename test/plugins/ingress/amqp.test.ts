@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { connect } from 'amqplib';
 import type { Hub } from '../../../src/index.ts';
+import { EvbusAmqpProfileError } from '../../../src/errors.ts';
 import type { AmqpPublisher } from '../../../src/evbus/amqp-publisher.ts';
 import { itWith } from '../../helpers/services.ts';
 import { TSPOP_ROOT, evbusHub, sleep } from '../../helpers/evbus.ts';
@@ -216,4 +217,18 @@ describe('amqp ingress (RabbitMQ)', () => {
     const sent = (await readQueue(vhost, 'cli-events', 5)).map((m) => (JSON.parse(m.content.toString()) as { number: number }).number);
     expect(sent).toEqual(range(5));
   }, 60_000);
+});
+
+describe('a refused login', () => {
+  it('fails start() before any event is accepted, naming the profile and never the password', async () => {
+    const { hub } = await evbusHub();
+    const profiles = { amqp: { prod: { ...profile({ ingress_channels: ['refused_q'] }), password: 'wrong-pass-XYZ' } } };
+
+    const err = await hub.evbus.init.start({ profiles }).catch((e: unknown) => e);
+
+    expect(err).toBeInstanceOf(EvbusAmqpProfileError);
+    expect((err as Error).message).toMatch(/amqp\/prod: .* refused the login/);
+    expect((err as Error).message).not.toContain('wrong-pass-XYZ');
+    await hub.close();
+  });
 });
