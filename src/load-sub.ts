@@ -64,29 +64,35 @@ const inFlight = new WeakMap<Sub, Promise<void>>();
 /** Lazy placeholders, so loading removes exactly those (a nested sub may have taken one's name). */
 const placeholders = new WeakSet<object>();
 
-async function loadSub(env: LoadEnv, sub: Sub, attach: (sub: Sub) => void, fresh: boolean): Promise<void> {
+async function loadSub(env: LoadEnv, sub: Sub, attach: (sub: Sub) => void, fresh: boolean, initOnly = false): Promise<void> {
   const meta = sub[META];
   const opts = meta.options;
   const groups = groupFiles(meta.dirs);
-  meta.contracts = await loadContracts(env, meta.dirs, opts.contractsDirs, fresh, opts.loadTimeoutMs);
-  if (opts.lazy && !fresh && meta.pending.size === 0 && meta.modules.size === 0) {
+  if (!initOnly) meta.contracts = await loadContracts(env, meta.dirs, opts.contractsDirs, fresh, opts.loadTimeoutMs);
+  if (opts.lazy && !fresh && !initOnly && meta.pending.size === 0 && meta.modules.size === 0) {
     for (const [name, paths] of groups) meta.pending.set(name, paths);
     for (const name of meta.pending.keys()) definePlaceholder(env, sub, name, attach);
     attach(sub);
+    // as in pop, a lazy sub still loads its init module (and runs its __init__) when it is added
+    if (meta.pending.has('init')) await loadSub(env, sub, attach, false, true);
     return;
   }
-  for (const name of meta.pending.keys()) {
+  // what this round loads: the init module alone, what a lazy sub still has pending, or everything
+  const selected = initOnly ? ['init'] : meta.pending.size > 0 ? [...meta.pending.keys()] : [...groups.keys()];
+  for (const name of selected) {
     const own = Object.getOwnPropertyDescriptor(sub, name);
     if (own && placeholders.has(own.value as object)) delete (sub as unknown as Record<string, unknown>)[name];
+    meta.pending.delete(name);
   }
-  meta.pending.clear();
   const ctx: BuildContext = {
     hub: env.hub, sub, subRef: subPath(sub), options: opts, log: env.log, container: env.container,
     ancestors: ancestorContracts(sub),
   };
 
   const imported = await Promise.all(
-    [...groups].map(async ([name, paths]) => ({ name, parts: await importGroup(env, paths, fresh, opts.loadTimeoutMs) })),
+    selected
+      .filter((name) => groups.has(name))
+      .map(async (name) => ({ name, parts: await importGroup(env, groups.get(name) as string[], fresh, opts.loadTimeoutMs) })),
   );
 
   const byFinalName = new Map<string, Array<{ parts: ModulePart[]; virtualName?: string }>>();
