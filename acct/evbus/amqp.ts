@@ -17,6 +17,7 @@ import type { Hub } from '../../src/index.ts';
 import { parseAmqpProfile } from '../../src/evbus/amqp-profile.ts';
 import { AmqpPublisher } from '../../src/evbus/amqp-publisher.ts';
 import { EvbusAmqpProfileError, describeError } from '../../src/errors.ts';
+import { within } from '../../src/with-timeout.ts';
 
 export const ACCT = ['amqp', 'pika', 'rabbitmq'];
 
@@ -57,9 +58,7 @@ export async function close(hub: Hub, processed: Record<string, Record<string, u
   const bus = hub.evbus;
   const giveUp = bus?.CLOSING === true;
   if (!giveUp && bus?.STARTED === true && typeof bus.init?.stop === 'function') {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([bus.init.stop(), new Promise((r) => (timer = setTimeout(r, bus.CLOSE_TIMEOUT_MS ?? 10_000)))]);
-    clearTimeout(timer);
+    await within(bus.init.stop(), bus.CLOSE_TIMEOUT_MS ?? 10_000);
   }
   const publishers = Object.values(processed).flatMap((byName) => Object.values(byName ?? {})).filter((p) => p instanceof AmqpPublisher);
   await Promise.all(publishers.map((p) => p.close(giveUp ? 0 : undefined)));

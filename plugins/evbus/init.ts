@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Hub } from '../../src/index.ts';
 import { EvbusAlreadyStartedError, describeError } from '../../src/errors.ts';
 import { BoundedQueue } from '../../src/evbus/bounded-queue.ts';
+import { within } from '../../src/with-timeout.ts';
 import { BusRun, type BusItem, type StopMarker } from '../../src/evbus/bus-run.ts';
 import { createFailureReporter } from '../../src/evbus/failure-reporter.ts';
 import { DEFAULTS, queueSize, resolveStartOptions } from '../../src/evbus/start-options.ts';
@@ -129,15 +130,4 @@ export async function __close__(hub: Hub): Promise<void> {
   sub.CLOSING = true;
   if (run.owned) await within(sub.acct.close(run.owned), ms);
   await within(run.finished, ms);
-}
-
-/** True when `p` settled within `ms`. */
-async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const done = await Promise.race([
-    p.then(() => true, () => true),
-    new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms))),
-  ]);
-  clearTimeout(timer);
-  return done;
 }

@@ -10,6 +10,7 @@
  * Logs never carry the password; amqplib's errors do not include it either.
  */
 import { connect, type ChannelModel, type ConfirmChannel, type Options } from 'amqplib';
+import { withTimeout, within } from '../with-timeout.ts';
 import { EvbusAmqpClosedError, EvbusAmqpNackError, describeError } from '../errors.ts';
 import type { Logger } from '../types.ts';
 import type { AmqpProfile, AmqpTarget } from './amqp-profile.ts';
@@ -76,9 +77,8 @@ export class AmqpPublisher {
    * trying. A broker that is down is normal (we buffer and retry); a refused login is not, and the caller can say so
    * before any event is accepted.
    */
-  firstAttempt(ms: number): Promise<unknown> {
-    let timer: NodeJS.Timeout | undefined;
-    return Promise.race([this.#first, new Promise((r) => (timer = setTimeout(() => r(undefined), ms)))]).finally(() => clearTimeout(timer));
+  async firstAttempt(ms: number): Promise<unknown> {
+    return (await within(this.#first, ms)) ? this.#first : undefined;
   }
 
   /** Starts connecting in the background (publishing before the first connection just buffers). */
@@ -261,7 +261,7 @@ export class AmqpPublisher {
       conn.on('error', (err: Error) => this.#log.warn('amqp connection error', { profile: p.label, error: err.message }));
       conn.on('blocked', (reason: string) => this.#log.warn('amqp broker blocked publishing (resource alarm)', { profile: p.label, reason }));
       conn.on('unblocked', () => this.#log.info('amqp broker unblocked publishing', { profile: p.label }));
-      const ch = await withTimeout(this.#setup(conn), p.connectTimeoutMs, 'declaring queues and opening the confirm channel');
+      const ch = await withTimeout(this.#setup(conn), p.connectTimeoutMs, 'declaring queues and opening the confirm channel', (m) => new Error(m));
       if (this.#closed()) {
         await shutdown(conn);
         return;
@@ -383,12 +383,4 @@ async function shutdown(conn: ChannelModel, graceMs = 1000): Promise<void> {
   ]);
   clearTimeout(timer);
   (conn as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream?.destroy?.();
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p,
-    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms))),
-  ]).finally(() => clearTimeout(timer));
 }
