@@ -10,12 +10,12 @@
  * `{ provider: { profile: data } }`. Backends run one after another in file order and their profiles are merged
  * in that order. Backends do not nest: a backend section inside what a backend returns is dropped.
  */
-import { AcctBackendError } from '../src/errors.ts';
+import { AcctBackendError } from './_errors.ts';
 import { isSub } from '../src/sub.ts';
 import type { Dynamic, Hub } from '../src/types.ts';
 import { BACKEND_KEY_KEY, DEFAULT_KEY, isPlainObject, kindOf, type Profiles } from './_file-format.ts';
 import { deepMerge } from './_merge.ts';
-import { safeMessage } from './_redact.ts';
+import { describeError } from '../src/describe-error.ts';
 
 /** What a backend plugin's `unlock` receives after its options. */
 export interface BackendContext {
@@ -66,7 +66,7 @@ export async function runBackends(hub: Hub, section: Record<string, unknown>, op
         const result: unknown = await plugin.unlock(options ?? {}, ctx);
         out = deepMerge(out, checkResult(hub, result, ref, opts.backendKey));
       } catch (err) {
-        fail(`acct backend ${ref} failed: ${safeMessage(err)}`, err);
+        fail(`acct backend ${ref} failed: ${describeError(err, { redact: true })}`, err);
       }
     }
   }

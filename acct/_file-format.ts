@@ -9,7 +9,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { Decoder, encode } from '@msgpack/msgpack';
-import { AcctFormatError } from '../src/errors.ts';
+import { AcctFormatError } from './_errors.ts';
 import type { Dynamic } from '../src/types.ts';
 
 /** provider -> profile name -> profile data (raw) or ctx (gathered). */

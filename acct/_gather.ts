@@ -2,11 +2,12 @@
  * Gather plugins turn raw profiles into processed ones (a ctx: an open connection, a signed client...).
  * See `gather` in acct/init.ts for the contract; this file finds the plugins and runs them.
  */
-import { AcctGatherError, type TspopError } from '../src/errors.ts';
+import { type TspopError } from '../src/errors.ts';
+import { AcctGatherError } from './_errors.ts';
 import { isSub } from '../src/sub.ts';
 import type { Dynamic, Hub, LoadFailure } from '../src/types.ts';
 import { isPlainObject, kindOf, type Profiles } from './_file-format.ts';
-import { safeMessage } from './_redact.ts';
+import { describeError } from '../src/describe-error.ts';
 
 export interface GatherPlugin {
   /** e.g. `acct.evbus.amqp`, for messages. */
@@ -25,6 +26,8 @@ export interface Gathered {
   readonly ref: string;
   readonly mod: Dynamic;
   readonly processed: Profiles;
+  /** Held by the caller of gather (it calls `release`); acct's own close on hub.close() leaves it alone. */
+  readonly held: boolean;
 }
 
 /** The gather plugins of each dyne in `subs` (modules of `hub.acct.<dyne>` with a `gather` function), in order. */
@@ -65,7 +68,7 @@ export async function runGather(
   hub: Hub,
   plugins: readonly GatherPlugin[],
   profiles: Profiles,
-  opts: { profileName: string | undefined; hardFail: boolean; gathered: Gathered[] },
+  opts: { profileName: string | undefined; hardFail: boolean; gathered: Gathered[]; hold?: boolean },
 ): Promise<Profiles> {
   const settled = await Promise.allSettled(plugins.map(async (p) => {
     if (p.failure) throw new AcctGatherError(`it failed to load: ${p.failure.message}`, { cause: p.failure.cause });
@@ -74,7 +77,7 @@ export async function runGather(
     for (const provider of p.providers) input[provider] = only(copy(profiles[provider]), opts.profileName);
     const result: unknown = await p.mod.gather(input);
     const processed = checkProcessed(result, p);
-    opts.gathered.push({ ref: p.ref, mod: p.mod, processed });
+    opts.gathered.push({ ref: p.ref, mod: p.mod, processed, held: opts.hold === true });
     return processed;
   }));
 
@@ -83,7 +86,7 @@ export async function runGather(
   settled.forEach((s, i) => {
     const p = plugins[i] as GatherPlugin;
     if (s.status === 'rejected') {
-      const message = `acct gather plugin ${p.ref} failed: ${safeMessage(s.reason)}`;
+      const message = `acct gather plugin ${p.ref} failed: ${describeError(s.reason, { redact: true })}`;
       hub.log.error(message, { plugin: p.ref });
       firstError ??= new AcctGatherError(message, { cause: s.reason });
       return;

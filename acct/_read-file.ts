@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { AcctFileNotFoundError, AcctFileReadError, AcctOptionsError } from '../src/errors.ts';
+import { AcctFileNotFoundError, AcctFileReadError, AcctOptionsError } from './_errors.ts';
 
 /** The bytes of `file`, with coded errors naming it: missing, a folder, no permission. */
 export async function readInputFile(file: string, what = 'file'): Promise<Buffer> {

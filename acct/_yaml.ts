@@ -12,7 +12,7 @@
  * a float with an integral value (`1.0`) is stored as the integer 1.
  */
 import { isScalar, parseDocument, stringify, visit, type Tags } from 'yaml';
-import { AcctFormatError, AcctYamlError } from '../src/errors.ts';
+import { AcctFormatError, AcctYamlError } from './_errors.ts';
 import { assertPlainData, isPlainObject, kindOf, type AcctData } from './_file-format.ts';
 
 const BOOL_TAG = 'tag:yaml.org,2002:bool';

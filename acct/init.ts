@@ -8,8 +8,9 @@
  * `DEFAULT` (default profile name), `BACKEND_KEY`, `BACKENDS` (the popped backend section), `GATHERED`
  * (what gather plugins returned, for `close`). Keys and profile data are never logged or put in messages.
  */
-import { AcctDecryptError, AcctFormatError, AcctKeyMissingError, AcctOptionsError, TspopError } from '../src/errors.ts';
-import { writeFileAtomic } from '../src/acct/write-file-atomic.ts';
+import { TspopError, describeError } from '../src/errors.ts';
+import { AcctDecryptError, AcctFormatError, AcctKeyMissingError, AcctOptionsError } from './_errors.ts';
+import { writeFileAtomic } from './_write-file-atomic.ts';
 import { isSub } from '../src/sub.ts';
 import type { Dynamic, Hub } from '../src/types.ts';
 import { runBackends } from './_backends.ts';
@@ -41,6 +42,16 @@ export interface GatherOptions {
   /** Throw (AcctGatherError naming the plugin) instead of logging and skipping a failing gather plugin. */
   hardFail?: boolean;
   allowedBackendProfiles?: readonly string[];
+  /**
+   * The caller holds what is gathered and hands it back with `release(processed)` when done with it; acct's own
+   * close on hub.close() leaves it alone, so a caller draining through it (evbus) decides when it closes.
+   */
+  hold?: boolean;
+}
+
+export interface ReleaseOptions {
+  /** The caller gave up waiting (a drain timed out): plugins close without flushing. */
+  force?: boolean;
 }
 
 export async function __init__(hub: Hub): Promise<void> {
@@ -209,7 +220,7 @@ export async function gather(hub: Hub, subs: string | readonly string[], profile
     const kept = only(byName, profileName);
     if (profileName === undefined || Object.keys(kept).length > 0) out[provider] = copy(kept);
   }
-  const processed = await runGather(hub, plugins, source, { profileName, hardFail: opts.hardFail === true, gathered: gatheredList(hub) });
+  const processed = await runGather(hub, plugins, source, { profileName, hardFail: opts.hardFail === true, gathered: gatheredList(hub), hold: opts.hold });
   for (const [provider, byName] of Object.entries(processed)) {
     if (profileName === undefined || Object.keys(byName).length > 0) out[provider] = byName;
   }
@@ -217,25 +228,55 @@ export async function gather(hub: Hub, subs: string | readonly string[], profile
 }
 
 /** Runs the gather plugins of `subs` on `profiles` and returns only what they produced (no pass-through). */
-export async function process_(hub: Hub, subs: readonly string[], rawProfiles: Profiles, opts: { hardFail?: boolean; profileName?: string } = {}): Promise<Profiles> {
+export async function process_(
+  hub: Hub,
+  subs: readonly string[],
+  rawProfiles: Profiles,
+  opts: { hardFail?: boolean; profileName?: string; hold?: boolean } = {},
+): Promise<Profiles> {
   return runGather(hub, gatherPlugins(hub, subs), rawProfiles, {
     profileName: opts.profileName,
     hardFail: opts.hardFail === true,
     gathered: gatheredList(hub),
+    hold: opts.hold,
   });
 }
 
-/** Hands each gather plugin's output back to its `close(hub, processed)`, newest first; failures are logged. */
+/** Hands each gather plugin's output that nobody holds back to its `close(hub, processed)`, newest first; failures are logged. */
 export async function close(hub: Hub): Promise<void> {
-  const entries = gatheredList(hub).splice(0).reverse();
+  const list = gatheredList(hub);
+  const free = list.filter((e) => !e.held);
+  list.splice(0, list.length, ...list.filter((e) => e.held));
+  await closeEntries(hub, free.reverse(), {});
+}
+
+/**
+ * Closes, once, what gather plugins produced for `processed` (found by identity of its ctx values, as gather
+ * returned them) and forgets it, so hub.close() does not close it again. Callers that gathered with `hold`
+ * must call this.
+ */
+export async function release(hub: Hub, processed: Profiles, opts: ReleaseOptions = {}): Promise<void> {
+  const ctxs = new Set(ctxValues(processed));
+  const list = gatheredList(hub);
+  const mine = list.filter((e) => ctxValues(e.processed).some((v) => ctxs.has(v)));
+  // a held gather that produced nothing has nothing to close; dropping it keeps the list from growing per run
+  list.splice(0, list.length, ...list.filter((e) => !mine.includes(e) && !(e.held && ctxValues(e.processed).length === 0)));
+  await closeEntries(hub, mine.reverse(), opts);
+}
+
+async function closeEntries(hub: Hub, entries: readonly Gathered[], opts: ReleaseOptions): Promise<void> {
   for (const entry of entries) {
     if (typeof entry.mod?.close !== 'function') continue;
     try {
-      await entry.mod.close(entry.processed);
+      await entry.mod.close(entry.processed, opts);
     } catch (err) {
-      hub.log.error(`acct gather plugin ${entry.ref}: close failed: ${(err as Error)?.message ?? String(err)}`, { plugin: entry.ref });
+      hub.log.error(`acct gather plugin ${entry.ref}: close failed: ${describeError(err, { redact: true })}`, { plugin: entry.ref });
     }
   }
+}
+
+function ctxValues(processed: Profiles): unknown[] {
+  return Object.values(processed).flatMap((byName) => (isPlainObject(byName) ? Object.values(byName) : []));
 }
 
 /** On hub.close(): close what gather plugins opened, then forget the credentials. */

@@ -10,8 +10,9 @@
  */
 import { stat } from 'node:fs/promises';
 import { runCli } from '../src/cli/run-cli.ts';
-import { askToEditAgain, editInEditor } from '../src/acct/edit-in-editor.ts';
-import { AcctKeyMissingError, AcctOptionsError, TspopError, type TspopErrorClass } from '../src/errors.ts';
+import { askToEditAgain, editInEditor } from '../acct/_edit-in-editor.ts';
+import { TspopError, type TspopErrorClass } from '../src/errors.ts';
+import { AcctKeyMissingError, AcctOptionsError } from '../acct/_errors.ts';
 import type { Dynamic, Hub } from '../src/types.ts';
 import { parseAcctYaml, renderProfiles } from '../acct/_yaml.ts';
 

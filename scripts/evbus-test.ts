@@ -10,8 +10,8 @@
  */
 import { randomInt } from 'node:crypto';
 import { runCli, type CliContext } from '../src/cli/run-cli.ts';
-import { renderEvent, type OutputFormat } from '../src/evbus/render.ts';
-import type { IngressEvent } from '../src/evbus/types.ts';
+import { renderEvent, type OutputFormat } from '../plugins/evbus/_lib/render.ts';
+import type { IngressEvent } from '../plugins/evbus/_lib/types.ts';
 import type { Hub } from '../src/index.ts';
 
 export default function main(argv = process.argv.slice(2)): Promise<number> {

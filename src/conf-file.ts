@@ -1,6 +1,6 @@
 import { ConfLoadError, ConfInvalidError } from './errors.ts';
 import type { ModuleLoader } from './module-loader.ts';
-import { oneLineCause } from './one-line-cause.ts';
+import { describeError } from './describe-error.ts';
 import type { ProjectConf } from './conf-types.ts';
 
 const SECTIONS = ['CONFIG', 'CLI_CONFIG', 'SUBCOMMANDS', 'DYNE'] as const;
@@ -11,7 +11,7 @@ export async function loadConfFile(loader: ModuleLoader, path: string): Promise<
   try {
     mod = await loader.load(path);
   } catch (cause) {
-    throw new ConfLoadError(`cannot load ${path}: ${oneLineCause(cause)}`, { cause });
+    throw new ConfLoadError(`cannot load ${path}: ${describeError(cause)}`, { cause });
   }
   const conf: Record<string, unknown> = {};
   for (const section of SECTIONS) {

@@ -4,6 +4,8 @@
  * Codes are never reused: retire one by leaving it here with a comment.
  */
 
+export { describeError, type DescribeErrorOptions } from './describe-error.ts';
+
 const BRAND = Symbol.for('tspop.error');
 
 /** Base class of every tspop error. `code` is stable across releases. */
@@ -48,11 +50,6 @@ export function errorCodes(): string[] {
   return [...registry.keys()].sort();
 }
 
-/** A short, secret-free description of any thrown value, for one-line CLI errors and logs. */
-export function describeError(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  return String(err);
-}
 
 // ── hub ───────────────────────────────────────────────────────────────────────
 export const HubOptionsError = defineError('TSPOP_ERR_HUB_OPTIONS');
@@ -94,43 +91,3 @@ export const ConfigMissingError = defineError('TSPOP_ERR_CONFIG_MISSING');
 export const ConfigFileError = defineError('TSPOP_ERR_CONFIG_FILE');
 export const ConfigDefinitionError = defineError('TSPOP_ERR_CONFIG_DEFINITION');
 export const ConfigUsageError = defineError('TSPOP_ERR_CONFIG_USAGE');
-
-// ── acct ──────────────────────────────────────────────────────────────────────
-export const AcctInvalidTokenError = defineError('TSPOP_ERR_ACCT_INVALID_TOKEN');
-export const AcctInvalidKeyError = defineError('TSPOP_ERR_ACCT_INVALID_KEY');
-/** A function was called with a bad option (a plugin name that is not loaded, a negative ttl...). */
-export const AcctOptionsError = defineError('TSPOP_ERR_ACCT_OPTIONS');
-/** An acct file needs a key and none was given. */
-export const AcctKeyMissingError = defineError('TSPOP_ERR_ACCT_KEY_MISSING');
-/** The acct file does not open with this key: wrong key, or the file was altered or truncated. */
-export const AcctDecryptError = defineError('TSPOP_ERR_ACCT_DECRYPT');
-export const AcctFileNotFoundError = defineError('TSPOP_ERR_ACCT_FILE_NOT_FOUND');
-/** The file exists but cannot be read (a folder, no permission). */
-export const AcctFileReadError = defineError('TSPOP_ERR_ACCT_FILE_READ');
-export const AcctFileWriteError = defineError('TSPOP_ERR_ACCT_FILE_WRITE');
-/** The plaintext YAML does not parse; the message has the file, line and column, never the text. */
-export const AcctYamlError = defineError('TSPOP_ERR_ACCT_YAML');
-/** Decrypted or parsed data is not a profile mapping (not msgpack, not a mapping, a forbidden key...). */
-export const AcctFormatError = defineError('TSPOP_ERR_ACCT_FORMAT');
-/** An `acct-backends` entry failed (unknown backend, bad options, the backend threw). */
-export const AcctBackendError = defineError('TSPOP_ERR_ACCT_BACKEND');
-/** A gather plugin failed or returned something other than `{ provider: { profile: ctx } }`. */
-export const AcctGatherError = defineError('TSPOP_ERR_ACCT_GATHER');
-/** `acct edit`: the editor could not start, failed or was interrupted. */
-export const AcctEditorError = defineError('TSPOP_ERR_ACCT_EDITOR');
-
-// ── evbus ─────────────────────────────────────────────────────────────────────
-export const EvbusOptionsError = defineError('TSPOP_ERR_EVBUS_OPTIONS');
-export const EvbusAlreadyStartedError = defineError('TSPOP_ERR_EVBUS_ALREADY_STARTED');
-export const EvbusNotStartedError = defineError('TSPOP_ERR_EVBUS_NOT_STARTED');
-export const EvbusQueueFullError = defineError('TSPOP_ERR_EVBUS_QUEUE_FULL');
-export const EvbusSerialError = defineError('TSPOP_ERR_EVBUS_SERIAL');
-export const EvbusMatchError = defineError('TSPOP_ERR_EVBUS_MATCH');
-export const EvbusIngressInvalidError = defineError('TSPOP_ERR_EVBUS_INGRESS_INVALID');
-export const EvbusContextError = defineError('TSPOP_ERR_EVBUS_CONTEXT');
-export const EvbusAcctError = defineError('TSPOP_ERR_EVBUS_ACCT');
-export const EvbusAmqpProfileError = defineError('TSPOP_ERR_EVBUS_AMQP_PROFILE');
-export const EvbusAmqpNackError = defineError('TSPOP_ERR_EVBUS_AMQP_NACK');
-export const EvbusAmqpClosedError = defineError('TSPOP_ERR_EVBUS_AMQP_CLOSED');
-export const EvbusHttpProfileError = defineError('TSPOP_ERR_EVBUS_HTTP_PROFILE');
-export const EvbusHttpFailedError = defineError('TSPOP_ERR_EVBUS_HTTP_FAILED');

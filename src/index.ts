@@ -10,7 +10,7 @@ export type { DyneScanner, DyneDir } from './dyne-scanner.ts';
 export type { ConfigLoadOptions, ConfigLoadResult } from './pop/config.ts';
 export type {
   IngressEvent, IngressCtx, IngressPlugin, EvbusContexts, EvbusStartOptions, EvbusPublishError, PutOptions, SerialPlugin,
-} from './evbus/types.ts';
+} from '../plugins/evbus/_lib/types.ts';
 export { Sub, isSub } from './sub.ts';
 export { Module, isModule } from './module.ts';
 export { HUB, LOGGER, MODULE_LOADER, DYNE_SCANNER } from './tokens.ts';
@@ -19,3 +19,6 @@ export { inject, injectable } from 'tsyringe';
 export { runCli, type CliSpec, type CliContext } from './cli/run-cli.ts';
 export { createConsoleLogger, createMemoryLogger } from './logger.ts';
 export * from './errors.ts';
+/** Each family registers its own codes; the package root exports them all. */
+export * from '../acct/_errors.ts';
+export * from '../plugins/evbus/_errors.ts';

@@ -6,17 +6,14 @@ import { listPluginFiles, compareNames, initOrder } from './plugin-files.ts';
 import { buildModule, stringList, type BuildContext, type ModulePart } from './build-module.ts';
 import { createView } from './view.ts';
 import { withTimeout } from './with-timeout.ts';
-import { oneLineCause } from './one-line-cause.ts';
+import { describeError } from './describe-error.ts';
 import { normalizeVirtual } from './virtual-result.ts';
 import type { ContractModule, ContractSource } from './contracts.ts';
 import type { ResolvedSubOptions } from './sub-options.ts';
 import type { ModuleLoader } from './module-loader.ts';
 import type { LoadFailure, Logger } from './types.ts';
 import type { DependencyContainer } from 'tsyringe';
-import {
-  TspopError, ModLoadError, ModVirtualError, ModVirtualClashError, ModInitError, ModNotLoadedError,
-  ContractLoadError, SubLoadFailedError, type TspopErrorClass,
-} from './errors.ts';
+import { TspopError, ModLoadError, ModVirtualError, ModVirtualClashError, ModInitError, ModNotLoadedError, ContractLoadError, SubLoadFailedError, type TspopErrorClass } from './errors.ts';
 
 /** What loading a sub needs from the hub. */
 export interface LoadEnv {
@@ -169,7 +166,7 @@ async function importGroup(env: LoadEnv, paths: string[], fresh: boolean, timeou
     try {
       parts.push({ path, exports: await env.loader.load(path, { fresh, timeoutMs }) });
     } catch (cause) {
-      const err = new ModLoadError(`cannot load plugin ${path}: ${oneLineCause(cause)}`, { cause });
+      const err = new ModLoadError(`cannot load plugin ${path}: ${describeError(cause)}`, { cause });
       return Object.assign(err, { path });
     }
   }
@@ -262,7 +259,7 @@ async function loadContractDirs(env: LoadEnv, dirs: string[], fresh: boolean, ti
       try {
         return { name: f.name, path: f.path, exports: await env.loader.load(f.path, { fresh, timeoutMs }) };
       } catch (cause) {
-        throw new ContractLoadError(`cannot load contract ${f.path}: ${oneLineCause(cause)}`, { cause });
+        throw new ContractLoadError(`cannot load contract ${f.path}: ${describeError(cause)}`, { cause });
       }
     }),
   );

@@ -12,7 +12,8 @@
  * `lowercase: false`; values are strings, or JSON with `json: true`. Variables with fewer parts (ACCT_FILE,
  * ACCT_KEY) never match. Values are never logged or put in messages, only variable names.
  */
-import { AcctBackendError, type TspopError } from '../../src/errors.ts';
+import { type TspopError } from '../../src/errors.ts';
+import { AcctBackendError } from '../_errors.ts';
 import type { Hub } from '../../src/types.ts';
 import type { BackendContext } from '../_backends.ts';
 import { isPlainObject, kindOf, type Profiles } from '../_file-format.ts';

@@ -11,7 +11,7 @@
  * The other file's `default` and backend section are dropped: backends do not nest, so files cannot loop.
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { AcctBackendError, AcctKeyMissingError } from '../../src/errors.ts';
+import { AcctBackendError, AcctKeyMissingError } from '../_errors.ts';
 import type { Hub } from '../../src/types.ts';
 import type { BackendContext } from '../_backends.ts';
 import { kindOf, splitData, type Profiles } from '../_file-format.ts';

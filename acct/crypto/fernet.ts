@@ -9,7 +9,7 @@
  * exactly one text form, and anything Python or this file emits is accepted.
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { AcctInvalidKeyError, AcctInvalidTokenError, AcctOptionsError } from '../../src/errors.ts';
+import { AcctInvalidKeyError, AcctInvalidTokenError, AcctOptionsError } from '../_errors.ts';
 import type { Hub } from '../../src/types.ts';
 
 const VERSION = 0x80;

@@ -14,10 +14,10 @@
  *       # optional: vhost, tls (true | {ca, cert, key, ...}), heartbeat, connect_timeout, buffer_size, max_backoff
  */
 import type { Hub } from '../../src/index.ts';
-import { parseAmqpProfile } from '../../src/evbus/amqp-profile.ts';
-import { AmqpPublisher } from '../../src/evbus/amqp-publisher.ts';
-import { EvbusAmqpProfileError, describeError } from '../../src/errors.ts';
-import { within } from '../../src/with-timeout.ts';
+import { parseAmqpProfile } from '../../plugins/ingress/_lib/amqp-profile.ts';
+import { AmqpPublisher } from '../../plugins/ingress/_lib/amqp-publisher.ts';
+import { describeError } from '../../src/errors.ts';
+import { EvbusAmqpProfileError } from '../../plugins/evbus/_errors.ts';
 
 export const ACCT = ['amqp', 'pika', 'rabbitmq'];
 
@@ -50,16 +50,10 @@ export async function gather(hub: Hub, profiles: Profiles): Promise<Record<strin
 }
 
 /**
- * Flushes and closes the connection managers. When the bus is still running (acct closing before evbus), it is
- * stopped first (bounded by the bus's CLOSE_TIMEOUT_MS) so events already put are published, not cut off.
- * When the bus already gave up draining (`hub.evbus.CLOSING`), publishers close without waiting.
+ * Flushes and closes the connection managers; `force` (the bus gave up draining) closes them without waiting.
+ * The bus decides when this runs: evbus gathers with `hold` and releases its contexts after draining.
  */
-export async function close(hub: Hub, processed: Record<string, Record<string, unknown>>): Promise<void> {
-  const bus = hub.evbus;
-  const giveUp = bus?.CLOSING === true;
-  if (!giveUp && bus?.STARTED === true && typeof bus.init?.stop === 'function') {
-    await within(bus.init.stop(), bus.CLOSE_TIMEOUT_MS ?? 10_000);
-  }
+export async function close(_hub: Hub, processed: Record<string, Record<string, unknown>>, opts: { force?: boolean } = {}): Promise<void> {
   const publishers = Object.values(processed).flatMap((byName) => Object.values(byName ?? {})).filter((p) => p instanceof AmqpPublisher);
-  await Promise.all(publishers.map((p) => p.close(giveUp ? 0 : undefined)));
+  await Promise.all(publishers.map((p) => p.close(opts.force ? 0 : undefined)));
 }

@@ -3,7 +3,7 @@
  * bus starts, so a typo fails `start()` with TSPOP_ERR_EVBUS_HTTP_PROFILE instead of every event.
  */
 import type { Hub } from '../../src/index.ts';
-import { parseHttpProfile, type HttpProfile } from '../../src/evbus/http-profile.ts';
+import { parseHttpProfile, type HttpProfile } from '../../plugins/ingress/_lib/http-profile.ts';
 
 export const ACCT = ['http'];
 

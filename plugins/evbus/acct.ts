@@ -5,9 +5,10 @@
  * plugin's own coded error instead of silently leaving its events nowhere to go.
  */
 import type { Hub } from '../../src/index.ts';
-import { EvbusAcctError, TspopError, describeError } from '../../src/errors.ts';
-import { normalizeContexts, pickProviders } from '../../src/evbus/contexts.ts';
-import type { EvbusContexts } from '../../src/evbus/types.ts';
+import { TspopError, describeError } from '../../src/errors.ts';
+import { EvbusAcctError } from './_errors.ts';
+import { normalizeContexts } from './_lib/contexts.ts';
+import type { EvbusContexts } from './_lib/types.ts';
 import type { Dynamic } from '../../src/types.ts';
 
 /**
@@ -21,7 +22,7 @@ export async function profiles(hub: Hub, opts: { acctFile?: string; acctKey?: st
   }
   if (hub.acct === undefined || hub.acct.UNLOCKED !== true) return undefined;
   if (typeof hub.acct.init?.gather !== 'function') throw new EvbusAcctError('hub.acct is unlocked but hub.acct.init.gather is not available');
-  return unwrap(() => hub.acct.init.gather(['evbus'], undefined, { hardFail: true }));
+  return unwrap(() => hub.acct.init.gather(['evbus'], undefined, { hardFail: true, hold: true }));
 }
 
 /**
@@ -32,51 +33,27 @@ export async function profiles(hub: Hub, opts: { acctFile?: string; acctKey?: st
 export async function gather(hub: Hub, raw: EvbusContexts): Promise<EvbusContexts> {
   const { contexts } = normalizeContexts(raw, 'profiles');
   await acctSub(hub);
-  const processed = (await unwrap(() => hub.acct.init.process(['evbus'], contexts, { hardFail: true }))) as EvbusContexts;
+  const processed = (await unwrap(() => hub.acct.init.process(['evbus'], contexts, { hardFail: true, hold: true }))) as EvbusContexts;
   return { ...contexts, ...processed };
 }
 
 /**
- * Calls each acct/evbus gather plugin's `close(hub, processed)` with its providers of `processed`, once: what is
- * closed here is taken off acct's list (`hub.acct.GATHERED`), so hub.close() does not close it a second time.
+ * Hands the contexts of a run back to acct (`hub.acct.init.release`), which closes them through the gather plugins
+ * that made them, once. `force`: the bus gave up draining, so they close without flushing.
  */
-export async function close(hub: Hub, processed: EvbusContexts): Promise<void> {
-  const sub = hub.acct?.evbus;
-  if (sub === undefined) return;
-  forget(hub, processed);
-  for (const mod of sub as Iterable<Dynamic>) {
-    if (typeof mod.close !== 'function') continue;
-    const mine = pickProviders(processed, Array.isArray(mod.ACCT) ? mod.ACCT : [mod.name]);
-    if (Object.keys(mine).length === 0) continue;
-    try {
-      await mod.close(mine);
-    } catch (err) {
-      hub.log.error('evbus: closing acct contexts failed', { plugin: `acct.evbus.${mod.name}`, error: describeError(err) });
-    }
+export async function close(hub: Hub, processed: EvbusContexts, opts: { force?: boolean } = {}): Promise<void> {
+  if (typeof hub.acct?.init?.release !== 'function') return;
+  try {
+    await hub.acct.init.release(processed, opts);
+  } catch (err) {
+    hub.log.error('evbus: closing acct contexts failed', { error: describeError(err, { redact: true }) });
   }
-}
-
-/**
- * Drops from `hub.acct.GATHERED` (what acct closes on hub.close()) the acct.evbus entries holding ctx objects of
- * `processed`, and the empty ones every evbus gather leaves behind, so the list does not grow with each run.
- */
-function forget(hub: Hub, processed: EvbusContexts): void {
-  const gathered: unknown = hub.acct.GATHERED;
-  if (!Array.isArray(gathered)) return;
-  const ctxs = new Set(Object.values(processed).flatMap((byName) => Object.values(byName ?? {})));
-  const values = (entry: { processed?: EvbusContexts }) => Object.values(entry.processed ?? {}).flatMap((byName) => Object.values(byName ?? {}));
-  const ours = (entry: { ref?: unknown; processed?: EvbusContexts }) => {
-    if (typeof entry?.ref !== 'string' || !entry.ref.startsWith('acct.evbus.')) return false;
-    const held = values(entry);
-    return held.length === 0 || held.some((v) => ctxs.has(v));
-  };
-  for (let i = gathered.length - 1; i >= 0; i--) if (ours(gathered[i])) gathered.splice(i, 1);
 }
 
 /** `hub.acct`, added (with its nested subs, e.g. hub.acct.evbus) when the hub does not have it yet. */
 async function acctSub(hub: Hub): Promise<Dynamic> {
   if (hub.acct === undefined) await hub.pop.sub.add({ dyneName: 'acct' });
-  for (const fn of ['unlock', 'process', 'gather']) {
+  for (const fn of ['unlock', 'process', 'gather', 'release']) {
     if (typeof hub.acct.init?.[fn] !== 'function') throw new EvbusAcctError(`hub.acct.init.${fn} is not available; evbus needs acct to read profiles`);
   }
   return hub.acct;

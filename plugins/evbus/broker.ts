@@ -3,9 +3,10 @@
  * `hub.serial[SERIAL_PLUGIN]`, so a body that cannot be serialised fails the caller's `put`, not the bus.
  */
 import type { Hub } from '../../src/index.ts';
-import { EvbusNotStartedError, EvbusOptionsError, EvbusQueueFullError, EvbusSerialError, TspopError } from '../../src/errors.ts';
-import { serialPlugin } from '../../src/evbus/plugin-lookup.ts';
-import type { IngressEvent, PutOptions } from '../../src/evbus/types.ts';
+import { TspopError } from '../../src/errors.ts';
+import { EvbusNotStartedError, EvbusOptionsError, EvbusQueueFullError, EvbusSerialError } from './_errors.ts';
+import { serialPlugin } from './_lib/plugin-lookup.ts';
+import type { IngressEvent, PutOptions } from './_lib/types.ts';
 
 /** Puts `body` on the bus for acct profiles matching `profile` (default `'default'`); waits while the queue is full. */
 export async function put(hub: Hub, body: unknown, opts?: PutOptions | string): Promise<void> {

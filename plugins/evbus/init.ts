@@ -7,15 +7,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Hub } from '../../src/index.ts';
-import { EvbusAlreadyStartedError, describeError } from '../../src/errors.ts';
-import { BoundedQueue } from '../../src/evbus/bounded-queue.ts';
+import { describeError } from '../../src/errors.ts';
+import { EvbusAlreadyStartedError } from './_errors.ts';
+import { BoundedQueue } from '../../src/bounded-queue.ts';
 import { within } from '../../src/with-timeout.ts';
-import { BusRun, type BusItem, type StopMarker } from '../../src/evbus/bus-run.ts';
-import { createFailureReporter } from '../../src/evbus/failure-reporter.ts';
-import { DEFAULTS, queueSize, resolveStartOptions } from '../../src/evbus/start-options.ts';
-import { buildLanes } from '../../src/evbus/build-lanes.ts';
-import { errorCallback, matcher, serialPlugin } from '../../src/evbus/plugin-lookup.ts';
-import type { EvbusContexts, EvbusStartOptions } from '../../src/evbus/types.ts';
+import { BusRun, type BusItem, type StopMarker } from './_lib/bus-run.ts';
+import { createFailureReporter } from './_lib/failure-reporter.ts';
+import { DEFAULTS, queueSize, resolveStartOptions } from './_lib/start-options.ts';
+import { buildLanes } from './_lib/build-lanes.ts';
+import { errorCallback, matcher, serialPlugin } from './_lib/plugin-lookup.ts';
+import type { EvbusContexts, EvbusStartOptions } from './_lib/types.ts';
 
 interface RunState {
   readonly marker: StopMarker;
@@ -40,7 +41,6 @@ export async function __init__(hub: Hub): Promise<void> {
   sub.ID = randomUUID().slice(0, 8);
   sub.SEQ = 0;
   sub.CLOSE_TIMEOUT_MS = 10_000;
-  sub.CLOSING = false;
   sub.SERIAL_PLUGIN = hub.OPT.evbus?.serial_plugin ?? DEFAULTS.serialPlugin;
   sub.BUS = new BoundedQueue<BusItem>(queueSize(hub.OPT.evbus?.queue_size ?? DEFAULTS.queueSize));
   for (const dyne of ['serial', 'ingress']) {
@@ -127,7 +127,6 @@ export async function __close__(hub: Hub): Promise<void> {
   const ms: number = sub.CLOSE_TIMEOUT_MS;
   if (await within(stop(hub), ms)) return;
   hub.log.warn('evbus: the bus did not drain before the hub closed; unpublished events are dropped', { timeoutMs: ms, queued: sub.BUS.size });
-  sub.CLOSING = true;
-  if (run.owned) await within(sub.acct.close(run.owned), ms);
+  if (run.owned) await within(sub.acct.close(run.owned, { force: true }), ms);
   await within(run.finished, ms);
 }

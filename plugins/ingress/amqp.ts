@@ -6,9 +6,9 @@
  * during an outage events are buffered (bounded) and re-sent in order after reconnecting (at-least-once).
  */
 import type { Hub } from '../../src/index.ts';
-import { EvbusContextError } from '../../src/errors.ts';
-import { AmqpPublisher } from '../../src/evbus/amqp-publisher.ts';
-import type { IngressCtx, IngressEvent } from '../../src/evbus/types.ts';
+import { EvbusContextError } from '../evbus/_errors.ts';
+import { AmqpPublisher } from './_lib/amqp-publisher.ts';
+import type { IngressCtx, IngressEvent } from '../evbus/_lib/types.ts';
 
 export const ACCT = ['amqp', 'pika', 'rabbitmq'];
 

@@ -4,9 +4,9 @@
  * (basic auth), `timeout` ms (5000), `retries` (3), `retry_delay` ms (200, doubling).
  */
 import type { Hub } from '../../src/index.ts';
-import { parseHttpProfile, type HttpProfile } from '../../src/evbus/http-profile.ts';
-import { httpSend } from '../../src/evbus/http-send.ts';
-import type { IngressCtx, IngressEvent } from '../../src/evbus/types.ts';
+import { parseHttpProfile, type HttpProfile } from './_lib/http-profile.ts';
+import { httpSend } from './_lib/http-send.ts';
+import type { IngressCtx, IngressEvent } from '../evbus/_lib/types.ts';
 
 export const ACCT = ['http'];
 

@@ -10,8 +10,8 @@
  *     audit: { routing_key: audit }        # events with profile "audit"   -> queue 'audit'
  */
 import type { Hub } from '../../src/index.ts';
-import { BoundedQueue } from '../../src/evbus/bounded-queue.ts';
-import type { IngressCtx, IngressEvent } from '../../src/evbus/types.ts';
+import { BoundedQueue } from '../../src/bounded-queue.ts';
+import type { IngressCtx, IngressEvent } from '../evbus/_lib/types.ts';
 
 export const ACCT = ['internal'];
 

@@ -1,10 +1,5 @@
 import { CommanderError, type Command } from 'commander';
-import {
-  ConfigDefinitionError,
-  ConfigMissingError,
-  ConfigUnknownFlagError,
-  ConfigUsageError,
-} from '../errors.ts';
+import { ConfigDefinitionError, ConfigMissingError, ConfigUnknownFlagError, ConfigUsageError } from '../errors.ts';
 import { CONFIG_FLAG, HELP_FLAGS, VERSION_FLAG, allFlags, entriesFor } from './check-flags.ts';
 import { closest } from './closest.ts';
 import { commanderProgram, emptyCapture, type ArgvCapture } from './commander-program.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AcctBackendError } from '../../src/errors.ts';
+import { AcctBackendError } from '../../acct/_errors.ts';
 import { allowedBy } from '../../acct/_backends.ts';
 import { rejected } from '../helpers/fixtures.ts';
 import { acctHub, logText } from './helpers.ts';

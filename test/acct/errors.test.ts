@@ -1,21 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import * as tspop from '../../src/index.ts';
-import { errorCodes, TspopError, type TspopErrorClass } from '../../src/errors.ts';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
-  );
-}
+import * as acctErrors from '../../acct/_errors.ts';
+import { codesOf, neverThrown } from '../helpers/error-registry.ts';
 
 describe('acct error codes', () => {
-  it('are pinned', () => {
-    expect(errorCodes().filter((c) => c.includes('_ACCT_'))).toEqual([
+  it('pins the codes acct/_errors.ts registers', () => {
+    expect(codesOf(acctErrors)).toEqual([
       'TSPOP_ERR_ACCT_BACKEND',
       'TSPOP_ERR_ACCT_DECRYPT',
       'TSPOP_ERR_ACCT_EDITOR',
@@ -32,14 +21,7 @@ describe('acct error codes', () => {
     ]);
   });
 
-  it('are each thrown somewhere in acct/, src/acct/ or scripts/acct.ts', () => {
-    const sources = [...sourceFiles(join(ROOT, 'acct')), ...sourceFiles(join(ROOT, 'src/acct')), join(ROOT, 'scripts/acct.ts')]
-      .map((f) => readFileSync(f, 'utf8'))
-      .join('\n');
-    const acct = Object.entries(tspop).filter(
-      (e): e is [string, TspopErrorClass] => typeof e[1] === 'function' && e[1].prototype instanceof TspopError,
-    ).filter(([, cls]) => cls.code.includes('_ACCT_'));
-    expect(acct.length).toBe(13);
-    expect(acct.filter(([name]) => !new RegExp(`new ${name}\\b|usage\\(${name}\\b`).test(sources)).map(([n]) => n)).toEqual([]);
+  it('are each thrown somewhere in acct/ or scripts/acct.ts', () => {
+    expect(neverThrown(acctErrors, ['acct', 'scripts/acct.ts'], '_errors.ts')).toEqual([]);
   });
 });

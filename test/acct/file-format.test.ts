@@ -1,6 +1,6 @@
 import { encode } from '@msgpack/msgpack';
 import { describe, expect, it } from 'vitest';
-import { AcctFormatError } from '../../src/errors.ts';
+import { AcctFormatError } from '../../acct/_errors.ts';
 import { assertPlainData, packProfiles, splitData, unpackProfiles } from '../../acct/_file-format.ts';
 import { caught } from '../helpers/fixtures.ts';
 

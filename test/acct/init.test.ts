@@ -2,18 +2,8 @@ import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { encode } from '@msgpack/msgpack';
 import { describe, expect, it } from 'vitest';
-import {
-  AcctDecryptError,
-  AcctFileNotFoundError,
-  AcctFileReadError,
-  AcctFormatError,
-  AcctGatherError,
-  AcctInvalidKeyError,
-  AcctKeyMissingError,
-  AcctOptionsError,
-  AcctYamlError,
-  type TspopErrorClass,
-} from '../../src/errors.ts';
+import { type TspopErrorClass } from '../../src/errors.ts';
+import { AcctDecryptError, AcctFileNotFoundError, AcctFileReadError, AcctFormatError, AcctGatherError, AcctInvalidKeyError, AcctKeyMissingError, AcctOptionsError, AcctYamlError } from '../../acct/_errors.ts';
 import { encrypt as fernetEncrypt, generateKey as fernetKey } from '../../acct/crypto/fernet.ts';
 import { rejected } from '../helpers/fixtures.ts';
 import { acctHub, logText, tempDir } from './helpers.ts';
@@ -299,6 +289,23 @@ describe('gather', () => {
     await hub.acct.init.gather(['svc']);
     await hub.close();
     expect(closed).toHaveLength(5);
+  });
+
+  it('what a caller gathers with hold, hub.close() leaves to the caller; release() closes it once', async () => {
+    const { hub } = await unlocked();
+    const closed: string[] = hub.acct.svc.conn.CLOSED;
+    closed.length = 0;
+    const held = await hub.acct.init.gather(['svc'], 'default', { hold: true });
+    await hub.acct.init.gather(['svc'], 'other');
+
+    await hub.acct.init.close();
+    expect(closed).toEqual(['conn/other']);
+
+    await hub.acct.init.release(held);
+    await hub.acct.init.release(held);
+    expect(closed.sort()).toEqual(['conn/default', 'conn/other', 'conn_alt/default']);
+    await hub.close();
+    expect(closed).toHaveLength(3);
   });
 
   it('gathers from opts.profiles (running its backends) and from nothing when locked', async () => {

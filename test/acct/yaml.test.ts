@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AcctFormatError, AcctYamlError } from '../../src/errors.ts';
+import { AcctFormatError, AcctYamlError } from '../../acct/_errors.ts';
 import { parseAcctYaml, renderProfiles } from '../../acct/_yaml.ts';
 import { caught } from '../helpers/fixtures.ts';
 

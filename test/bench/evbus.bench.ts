@@ -8,7 +8,7 @@ import { pathToFileURL, fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { connect, type ConfirmChannel } from 'amqplib';
 import { Hub, createMemoryLogger } from '../../src/index.ts';
-import type { AmqpPublisher } from '../../src/evbus/amqp-publisher.ts';
+import type { AmqpPublisher } from '../../plugins/ingress/_lib/amqp-publisher.ts';
 import { report, section, type Measurement } from './lib.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

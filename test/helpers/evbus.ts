@@ -1,7 +1,7 @@
 /** Hubs for evbus tests: tspop's own dynes only, a memory logger, evbus loaded. */
 import { fileURLToPath } from 'node:url';
 import { Hub, createMemoryLogger } from '../../src/index.ts';
-import type { IngressEvent } from '../../src/evbus/types.ts';
+import type { IngressEvent } from '../../plugins/evbus/_lib/types.ts';
 
 export const TSPOP_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

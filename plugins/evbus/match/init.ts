@@ -3,7 +3,7 @@
  * Strategies are plugins with `find(hub, name, pattern): boolean`; `glob` is the default, `regex` ships too.
  */
 import type { Hub } from '../../../src/index.ts';
-import { EvbusMatchError } from '../../../src/errors.ts';
+import { EvbusMatchError } from '../_errors.ts';
 
 export function __init__(hub: Hub): void {
   hub.__.PLUGIN = 'glob';

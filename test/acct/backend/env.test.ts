@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AcctBackendError } from '../../../src/errors.ts';
+import { AcctBackendError } from '../../../acct/_errors.ts';
 import { unlock } from '../../../acct/backend/env.ts';
 import { caught } from '../../helpers/fixtures.ts';
 import { acctHub } from '../helpers.ts';

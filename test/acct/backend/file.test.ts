@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AcctBackendError, AcctDecryptError, AcctKeyMissingError } from '../../../src/errors.ts';
+import { AcctBackendError, AcctDecryptError, AcctKeyMissingError } from '../../../acct/_errors.ts';
 import { rejected } from '../../helpers/fixtures.ts';
 import { acctHub, tempDir } from '../helpers.ts';
 

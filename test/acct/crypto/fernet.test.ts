@@ -5,7 +5,8 @@ import { describe, it, expect } from 'vitest';
 // @ts-expect-error -- the npm `fernet` package (a test oracle only) ships no types; see FernetOracle below
 import fernetOracle from 'fernet';
 import { decrypt, encrypt, generateKey } from '../../../acct/crypto/fernet.ts';
-import { AcctInvalidKeyError, AcctInvalidTokenError, AcctOptionsError, TspopError } from '../../../src/errors.ts';
+import { TspopError } from '../../../src/errors.ts';
+import { AcctInvalidKeyError, AcctInvalidTokenError, AcctOptionsError } from '../../../acct/_errors.ts';
 
 const hub = {} as never;
 const KEY = 'cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=';

@@ -2,10 +2,10 @@
  * acct/evbus/amqp.ts: profile checks and the connection manager's buffering, without a broker (a refused port).
  */
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { EvbusAmqpClosedError, EvbusAmqpProfileError, EvbusContextError } from '../../../src/errors.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { EvbusAmqpClosedError, EvbusAmqpProfileError, EvbusContextError } from '../../../plugins/evbus/_errors.ts';
 import type { Hub } from '../../../src/index.ts';
-import { AmqpPublisher } from '../../../src/evbus/amqp-publisher.ts';
+import { AmqpPublisher } from '../../../plugins/ingress/_lib/amqp-publisher.ts';
 import { evbusHub, type MemoryLogger } from '../../helpers/evbus.ts';
 
 const SECRET = 'Sup3r-S3cret-pw';
@@ -89,9 +89,9 @@ describe('AMQP connection manager without a broker', () => {
     const settled: string[] = [];
     const track = (name: string, pr: Promise<void>) => pr.then(() => settled.push(`${name} ok`), (e: unknown) => settled.push(`${name} ${(e as { code?: string }).code}`));
     const all = [track('a', p.publish('a')), track('b', p.publish('b')), track('c', p.publish('c'))];
-    await new Promise((r) => setTimeout(r, 100));
+    await vi.waitFor(() => expect(log.records.some((r) => r.msg.includes('amqp connect failed'))).toBe(true), { timeout: 20_000 });
     expect(p.connected).toBe(false);
-    expect(p.pending).toBe(2); // the third waits for room
+    await vi.waitFor(() => expect(p.pending).toBe(2), { timeout: 20_000 }); // the third waits for room
     expect(settled).toEqual([]);
     await p.close(0);
     await Promise.all(all);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EvbusAmqpProfileError } from '../../../src/errors.ts';
+import { EvbusAmqpProfileError } from '../../../plugins/evbus/_errors.ts';
 import type { Hub } from '../../../src/index.ts';
 import { evbusHub, internalBodies } from '../../helpers/evbus.ts';
 
@@ -88,5 +88,20 @@ describe('evbus contexts from acct', () => {
     await hub.close();
     hub = undefined;
     expect(ctxs.map((c) => c.closed)).toEqual([1, 1]);
+  });
+
+  it('hub.close() drains the bus before its contexts close, though acct was added after evbus (evbus owns the order)', async () => {
+    ({ hub } = await evbusHub(fileURLToPath(new URL('../../fixtures/evbus-gather-host/', import.meta.url))));
+    void hub.evbus.init.start({ profiles: { counter: { c: {} } } });
+    await hub.evbus.init.join();
+    for (let i = 0; i < 50; i++) await hub.evbus.broker.put(i, { profile: 'c' });
+    const counter = hub.ingress.counter;
+
+    await hub.close();
+    hub = undefined;
+
+    expect(counter.PUBLISHED).toBe(50);
+    expect(counter.PUBLISHED_AFTER_CLOSE).toBe(0);
+    expect([...counter.CTXS].map((c) => (c as { closed: number }).closed)).toEqual([1]);
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { EvbusNotStartedError, EvbusOptionsError, EvbusQueueFullError, EvbusSerialError } from '../../../src/errors.ts';
+import { EvbusNotStartedError, EvbusOptionsError, EvbusQueueFullError, EvbusSerialError } from '../../../plugins/evbus/_errors.ts';
 import type { Hub } from '../../../src/index.ts';
-import type { IngressEvent } from '../../../src/evbus/types.ts';
+import type { IngressEvent } from '../../../plugins/evbus/_lib/types.ts';
 import { evbusHub, internalBodies, sleep } from '../../helpers/evbus.ts';
 
 let hub: Hub | undefined;

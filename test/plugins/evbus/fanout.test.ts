@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EvbusIngressInvalidError, EvbusMatchError } from '../../../src/errors.ts';
+import { EvbusIngressInvalidError, EvbusMatchError } from '../../../plugins/evbus/_errors.ts';
 import type { Hub } from '../../../src/index.ts';
-import type { EvbusPublishError, IngressEvent } from '../../../src/evbus/types.ts';
+import type { EvbusPublishError, IngressEvent } from '../../../plugins/evbus/_lib/types.ts';
 import { evbusHub, internalBodies, type MemoryLogger } from '../../helpers/evbus.ts';
 
 const fixtures = fileURLToPath(new URL('../../fixtures/', import.meta.url));

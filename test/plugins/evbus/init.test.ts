@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { EvbusAlreadyStartedError, EvbusOptionsError, EvbusSerialError, EvbusMatchError } from '../../../src/errors.ts';
+import { EvbusAlreadyStartedError, EvbusOptionsError, EvbusSerialError, EvbusMatchError } from '../../../plugins/evbus/_errors.ts';
 import type { Hub } from '../../../src/index.ts';
 import { evbusHub, internalBodies, sleep } from '../../helpers/evbus.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EvbusMatchError } from '../../../src/errors.ts';
+import { EvbusMatchError } from '../../../plugins/evbus/_errors.ts';
 import type { Hub } from '../../../src/index.ts';
 import { evbusHub } from '../../helpers/evbus.ts';
 

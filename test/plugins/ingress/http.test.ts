@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EvbusHttpFailedError, EvbusHttpProfileError } from '../../../src/errors.ts';
+import { EvbusHttpFailedError, EvbusHttpProfileError } from '../../../plugins/evbus/_errors.ts';
 import type { Hub } from '../../../src/index.ts';
-import type { IngressEvent } from '../../../src/evbus/types.ts';
+import type { IngressEvent } from '../../../plugins/evbus/_lib/types.ts';
 import { evbusHub } from '../../helpers/evbus.ts';
 
 interface Received {

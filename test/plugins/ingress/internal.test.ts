@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Hub } from '../../../src/index.ts';
-import type { IngressEvent } from '../../../src/evbus/types.ts';
+import type { IngressEvent } from '../../../plugins/evbus/_lib/types.ts';
 import { evbusHub, type MemoryLogger } from '../../helpers/evbus.ts';
 
 let hub: Hub | undefined;

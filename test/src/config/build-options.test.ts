@@ -4,16 +4,7 @@ import { join } from 'node:path';
 import { describe, it, expect } from 'vitest';
 import { buildOptions, type BuildOptionsInput } from '../../../src/config/build-options.ts';
 import type { Project, ProjectConf } from '../../../src/conf-types.ts';
-import {
-  ConfigChoiceError,
-  ConfigDefinitionError,
-  ConfigFileError,
-  ConfigMissingError,
-  ConfigTypeError,
-  ConfigUnknownFlagError,
-  ConfigUsageError,
-  type TspopErrorClass,
-} from '../../../src/errors.ts';
+import { ConfigChoiceError, ConfigDefinitionError, ConfigFileError, ConfigMissingError, ConfigTypeError, ConfigUnknownFlagError, ConfigUsageError, type TspopErrorClass } from '../../../src/errors.ts';
 
 function project(name: string, conf: Partial<ProjectConf>): Project {
   return {

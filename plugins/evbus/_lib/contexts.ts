@@ -2,7 +2,7 @@
  * Contexts are `{ provider: { profileName: ctx } }`. pop-evbus 6/7 passed `{ provider: [{ name: data }, ...] }`;
  * that shape is accepted too. `match_plugin` (pop's per-contexts matcher override) is split off.
  */
-import { EvbusContextError } from '../errors.ts';
+import { EvbusContextError } from '../_errors.ts';
 import type { EvbusContexts } from './types.ts';
 
 export interface NormalizedContexts {
@@ -37,11 +37,4 @@ export function normalizeContexts(input: unknown, what = 'contexts'): Normalized
     }
   }
   return { contexts, matchPlugin };
-}
-
-/** The providers of `contexts` named in `providers`, for one gather plugin. */
-export function pickProviders(contexts: EvbusContexts, providers: readonly string[]): EvbusContexts {
-  const out: EvbusContexts = {};
-  for (const p of providers) if (contexts[p] !== undefined && Object.keys(contexts[p] as object).length > 0) out[p] = contexts[p] as Record<string, unknown>;
-  return out;
 }

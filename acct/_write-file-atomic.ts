@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { AcctFileWriteError } from '../errors.ts';
+import { AcctFileWriteError } from './_errors.ts';
 
 /**
  * Writes `data` to `path` so that a reader (or a crash) only ever sees the old file or the whole new one: a

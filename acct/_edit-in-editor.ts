@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { chmod, mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AcctEditorError } from '../errors.ts';
+import { AcctEditorError } from './_errors.ts';
 
 export interface EditOptions {
   /** The editor command, e.g. `vi` or `code -w`: split on whitespace; the file is passed as the last argument. */

@@ -3,9 +3,9 @@
  * the lanes whose acct profile name matches the event's profile. When it meets its stop marker it ends every
  * lane and resolves once they have published everything queued before the marker.
  */
-import type { Logger } from '../types.ts';
-import { describeError } from '../errors.ts';
-import type { BoundedQueue } from './bounded-queue.ts';
+import type { Logger } from '../../../src/types.ts';
+import { describeError } from '../../../src/errors.ts';
+import type { BoundedQueue } from '../../../src/bounded-queue.ts';
 import { Lane, type LaneFailure, type LaneSpec } from './lane.ts';
 import type { IngressEvent } from './types.ts';
 

@@ -3,7 +3,7 @@
  * plus exchange, routing_key, vhost, tls and tuning) once, at gather time. Every error names the provider,
  * the profile and the key; none ever includes the password.
  */
-import { EvbusAmqpProfileError } from '../errors.ts';
+import { EvbusAmqpProfileError } from '../../evbus/_errors.ts';
 
 /** TLS settings: `true` for the system CAs, or PEM strings / file contents. */
 export interface AmqpTls {

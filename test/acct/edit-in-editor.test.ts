@@ -2,9 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { editInEditor } from '../../../src/acct/edit-in-editor.ts';
-import { AcctEditorError } from '../../../src/errors.ts';
-import { rejected } from '../../helpers/fixtures.ts';
+import { editInEditor } from '../../acct/_edit-in-editor.ts';
+import { AcctEditorError } from '../../acct/_errors.ts';
+import { rejected } from '../helpers/fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tspop-editor-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

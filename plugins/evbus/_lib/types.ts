@@ -2,7 +2,7 @@
  * Public shapes of the event bus: what an ingress plugin receives, what `start()` takes, what the error
  * callback gets. Plugins import these as types only (`import type { IngressEvent } from 'tspop'`).
  */
-import type { Dynamic } from '../types.ts';
+import type { Dynamic } from '../../../src/types.ts';
 
 /** One event as delivered to `publish(hub, ctx, event)`. Frozen; shared by every publisher of the event. */
 export interface IngressEvent<Raw = unknown> {

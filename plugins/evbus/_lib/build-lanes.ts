@@ -3,9 +3,10 @@
  * profile of that provider (filtered by the `ingressProfiles` allow-list) one lane. Plugins are checked here,
  * at start, so a dropped-in file without `ACCT` or `publish` fails with a coded error instead of at first event.
  */
-import { EvbusIngressInvalidError, EvbusMatchError, describeError } from '../errors.ts';
-import { META } from '../meta.ts';
-import type { Dynamic, Hub } from '../types.ts';
+import { describeError } from '../../../src/errors.ts';
+import { EvbusIngressInvalidError, EvbusMatchError } from '../_errors.ts';
+import { META } from '../../../src/meta.ts';
+import type { Dynamic, Hub } from '../../../src/types.ts';
 import { normalizeContexts } from './contexts.ts';
 import type { LaneSpec } from './lane.ts';
 import { matcher } from './plugin-lookup.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Lane } from '../../../src/evbus/lane.ts';
-import { backoffDelay } from '../../../src/evbus/backoff.ts';
-import type { IngressEvent } from '../../../src/evbus/types.ts';
+import { Lane } from '../../../../plugins/evbus/_lib/lane.ts';
+import { backoffDelay } from '../../../../src/backoff.ts';
+import type { IngressEvent } from '../../../../plugins/evbus/_lib/types.ts';
 
 const ev = (seq: number) => ({ seq, raw: seq }) as unknown as IngressEvent;
 const ctx = { acct: {}, provider: 'p', profile: 'x' };

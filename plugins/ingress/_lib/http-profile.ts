@@ -2,7 +2,7 @@
  * Checks one `http` acct profile once: where to POST events, and how hard to try. Errors name the profile and
  * key, never header values or the password.
  */
-import { EvbusHttpProfileError } from '../errors.ts';
+import { EvbusHttpProfileError } from '../../evbus/_errors.ts';
 
 export interface HttpProfile {
   /** `<provider>/<profile name>`, for logs. */

@@ -3,8 +3,8 @@
  * the ctx, which holds credentials), and the optional error callback gets every failure. Logging is limited to
  * one line per lane per second, with a count of the lines held back, so a broker outage cannot flood the log.
  */
-import { describeError, TspopError } from '../errors.ts';
-import type { Logger } from '../types.ts';
+import { describeError, TspopError } from '../../../src/errors.ts';
+import type { Logger } from '../../../src/types.ts';
 import type { Lane } from './lane.ts';
 import type { EvbusPublishError, IngressEvent } from './types.ts';
 

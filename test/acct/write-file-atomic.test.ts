@@ -2,9 +2,9 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../../../src/acct/write-file-atomic.ts';
-import { AcctFileWriteError } from '../../../src/errors.ts';
-import { rejected } from '../../helpers/fixtures.ts';
+import { writeFileAtomic } from '../../acct/_write-file-atomic.ts';
+import { AcctFileWriteError } from '../../acct/_errors.ts';
+import { rejected } from '../helpers/fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tspop-atomic-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -10,11 +10,12 @@
  * Logs never carry the password; amqplib's errors do not include it either.
  */
 import { connect, type ChannelModel, type ConfirmChannel, type Options } from 'amqplib';
-import { withTimeout, within } from '../with-timeout.ts';
-import { EvbusAmqpClosedError, EvbusAmqpNackError, describeError } from '../errors.ts';
-import type { Logger } from '../types.ts';
+import { withTimeout, within } from '../../../src/with-timeout.ts';
+import { describeError } from '../../../src/errors.ts';
+import { EvbusAmqpClosedError, EvbusAmqpNackError } from '../../evbus/_errors.ts';
+import type { Logger } from '../../../src/types.ts';
 import type { AmqpProfile, AmqpTarget } from './amqp-profile.ts';
-import { backoffDelay } from './backoff.ts';
+import { backoffDelay } from '../../../src/backoff.ts';
 
 /** Message properties a caller may set (the rest are fixed: persistent delivery). */
 export interface AmqpMessageProps {

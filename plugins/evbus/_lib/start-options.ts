@@ -2,7 +2,7 @@
  * `start(opts)` options, checked once: explicit options win over `hub.OPT.evbus` (conf/env/flags), which win
  * over the built-in defaults. Every problem is a TSPOP_ERR_EVBUS_OPTIONS naming the option.
  */
-import { EvbusOptionsError } from '../errors.ts';
+import { EvbusOptionsError } from '../_errors.ts';
 import type { EvbusContexts, EvbusStartOptions } from './types.ts';
 
 export interface ResolvedStartOptions {

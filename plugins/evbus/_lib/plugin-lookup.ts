@@ -2,8 +2,8 @@
  * Finds the plugins a bus run uses, once at start, with a coded error naming what is missing and what exists.
  * `hub` is the view of an evbus module (`hub.__` is the evbus sub).
  */
-import { EvbusMatchError, EvbusOptionsError, EvbusSerialError } from '../errors.ts';
-import type { Dynamic, Hub } from '../types.ts';
+import { EvbusMatchError, EvbusOptionsError, EvbusSerialError } from '../_errors.ts';
+import type { Dynamic, Hub } from '../../../src/types.ts';
 import type { EvbusPublishError, SerialPlugin } from './types.ts';
 
 export function serialPlugin(hub: Hub, name: string): SerialPlugin {

@@ -2,8 +2,9 @@
  * Sends one event body to an http profile's URL, retrying transient failures (network errors, timeouts, 408,
  * 429, 5xx) with exponential backoff; other statuses fail at once. Resolves on any 2xx.
  */
-import { EvbusHttpFailedError, describeError } from '../errors.ts';
-import { backoffDelay } from './backoff.ts';
+import { describeError } from '../../../src/errors.ts';
+import { EvbusHttpFailedError } from '../../evbus/_errors.ts';
+import { backoffDelay } from '../../../src/backoff.ts';
 import type { HttpProfile } from './http-profile.ts';
 
 export async function httpSend(profile: HttpProfile, body: string | Buffer, contentType: string): Promise<void> {

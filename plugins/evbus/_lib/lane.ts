@@ -4,7 +4,7 @@
  * queue fills. Within a lane events are published in put order: one at a time, or up to `concurrency` calls
  * in flight for plugins that keep call order themselves (amqp).
  */
-import { BoundedQueue } from './bounded-queue.ts';
+import { BoundedQueue } from '../../../src/bounded-queue.ts';
 import type { IngressCtx, IngressEvent } from './types.ts';
 
 export const LANE_END: unique symbol = Symbol('evbus.lane.end');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BoundedQueue } from '../../../src/evbus/bounded-queue.ts';
+import { BoundedQueue } from '../../src/bounded-queue.ts';
 
 describe('BoundedQueue', () => {
   it('is FIFO; get waits while empty', async () => {

@@ -1,0 +1,26 @@
+/** acct's error codes (TSPOP_ERR_ACCT_*), registered with the hub's one error registry. */
+import { defineError } from '../src/errors.ts';
+
+// ── acct ──────────────────────────────────────────────────────────────────────
+export const AcctInvalidTokenError = defineError('TSPOP_ERR_ACCT_INVALID_TOKEN');
+export const AcctInvalidKeyError = defineError('TSPOP_ERR_ACCT_INVALID_KEY');
+/** A function was called with a bad option (a plugin name that is not loaded, a negative ttl...). */
+export const AcctOptionsError = defineError('TSPOP_ERR_ACCT_OPTIONS');
+/** An acct file needs a key and none was given. */
+export const AcctKeyMissingError = defineError('TSPOP_ERR_ACCT_KEY_MISSING');
+/** The acct file does not open with this key: wrong key, or the file was altered or truncated. */
+export const AcctDecryptError = defineError('TSPOP_ERR_ACCT_DECRYPT');
+export const AcctFileNotFoundError = defineError('TSPOP_ERR_ACCT_FILE_NOT_FOUND');
+/** The file exists but cannot be read (a folder, no permission). */
+export const AcctFileReadError = defineError('TSPOP_ERR_ACCT_FILE_READ');
+export const AcctFileWriteError = defineError('TSPOP_ERR_ACCT_FILE_WRITE');
+/** The plaintext YAML does not parse; the message has the file, line and column, never the text. */
+export const AcctYamlError = defineError('TSPOP_ERR_ACCT_YAML');
+/** Decrypted or parsed data is not a profile mapping (not msgpack, not a mapping, a forbidden key...). */
+export const AcctFormatError = defineError('TSPOP_ERR_ACCT_FORMAT');
+/** An `acct-backends` entry failed (unknown backend, bad options, the backend threw). */
+export const AcctBackendError = defineError('TSPOP_ERR_ACCT_BACKEND');
+/** A gather plugin failed or returned something other than `{ provider: { profile: ctx } }`. */
+export const AcctGatherError = defineError('TSPOP_ERR_ACCT_GATHER');
+/** `acct edit`: the editor could not start, failed or was interrupted. */
+export const AcctEditorError = defineError('TSPOP_ERR_ACCT_EDITOR');
