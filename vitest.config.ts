@@ -7,6 +7,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    globalSetup: ['test/setup/services.ts'],
+    globalSetup: ['test/setup/build.ts', 'test/setup/services.ts'],
   },
 });

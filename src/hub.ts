@@ -144,6 +144,9 @@ async function create(options: HubCreateOptions = {}): Promise<HubType> {
   return hub as unknown as HubType;
 }
 
+/** `.ts` when tspop runs from its sources, `.js` from the package. */
+const OWN_EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+
 /** The `pop` sub is built from modules compiled into tspop, not scanned, so a hub costs no file I/O to create. */
 function addPopSub(hub: HubImpl & HubState): void {
   const dir = fileURLToPath(new URL('./pop/', import.meta.url));
@@ -152,7 +155,7 @@ function addPopSub(hub: HubImpl & HubState): void {
   sub[META].contracts = EMPTY_CONTRACTS;
   const ctx = { hub, sub, subRef: 'pop', options, log: hub.log, container: hub.container, ancestors: [] };
   for (const [name, ns] of [['config', popConfig], ['ref', popRef], ['sub', popSub]] as const) {
-    const mod = buildModule(ctx, name, [{ path: `${dir}${name}.ts`, exports: ns }]);
+    const mod = buildModule(ctx, name, [{ path: `${dir}${name}${OWN_EXT}`, exports: ns }]);
     sub[META].modules.set(name, mod);
     Object.defineProperty(sub, name, { value: mod, enumerable: true, writable: true, configurable: true });
   }
