@@ -1,5 +1,5 @@
-import 'reflect-metadata';
-import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import type { DependencyContainer } from 'tsyringe';
+import { tsyringe } from './tsyringe.ts';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HUB_SELF, META, OPT_SLOT, SUBS, ADDED, CLOSED } from './meta.ts';
@@ -122,7 +122,7 @@ async function create(options: HubCreateOptions = {}): Promise<HubType> {
     throw new HubOptionsError('Hub.create: option "root" must be a folder path');
   }
   const root = resolve(options.root ?? process.cwd());
-  const container = rootContainer.createChildContainer();
+  const container = tsyringe.container.createChildContainer();
   const hub = Object.create(HubImpl.prototype) as HubImpl & HubState;
   Object.defineProperties(hub, {
     [HUB_SELF]: { value: hub },

@@ -1,6 +1,8 @@
 /**
  * tspop — Plugin Oriented Programming for TypeScript. The public API.
  */
+import { tsyringe } from './tsyringe.ts';
+
 export { Hub, type HubCreateOptions } from './hub.ts';
 export type { HubCore, HubSubs, Dynamic, Opt, Logger, VirtualResult, LoadFailure, ContractCtx } from './types.ts';
 export type { SubAddOptions } from './sub-options.ts';
@@ -15,7 +17,9 @@ export { Sub, isSub } from './sub.ts';
 export { Module, isModule } from './module.ts';
 export { HUB, LOGGER, MODULE_LOADER, DYNE_SCANNER } from './tokens.ts';
 /** Re-exported so class plugins use the very tsyringe the hub's container comes from. */
-export { inject, injectable } from 'tsyringe';
+export const inject: typeof import('tsyringe').inject = tsyringe.inject;
+/** Re-exported so class plugins use the very tsyringe the hub's container comes from. */
+export const injectable: typeof import('tsyringe').injectable = tsyringe.injectable;
 export { runCli, type CliSpec, type CliContext } from './cli/run-cli.ts';
 export { createConsoleLogger, createMemoryLogger } from './logger.ts';
 export * from './errors.ts';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
 import { ConfigFileError } from '../errors.ts';
 import { configError } from './config-error.ts';
 
@@ -17,7 +17,7 @@ export function readConfigFile(path: string, optional = false): Record<string, u
     if (optional && code === 'ENOENT') return undefined;
     throw configError(ConfigFileError, `config file ${path}: cannot read (${code ?? 'error'})`, cause);
   }
-  const doc = parseDocument(text);
+  const doc = yaml().parseDocument(text);
   const problem = doc.errors[0];
   if (problem) {
     const pos = problem.linePos?.[0];
@@ -36,4 +36,9 @@ export function readConfigFile(path: string, optional = false): Record<string, u
     throw configError(ConfigFileError, `config file ${path}: the top level must be a mapping of namespaces`);
   }
   return data as Record<string, unknown>;
+}
+
+/** yaml is 70-odd CommonJS files: loaded only when a config file is read, so `--help` and most runs skip it. */
+function yaml(): typeof import('yaml') {
+  return createRequire(import.meta.url)('yaml') as typeof import('yaml');
 }
