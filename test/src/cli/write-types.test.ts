@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Hub, TypesIncompleteError, TypesOverwriteError } from '../../../src/index.ts';
+import { Hub, TypesIncompleteError, TypesOverwriteError, TypesWriteError } from '../../../src/index.ts';
 import { DEFAULT_TYPES_FILE, writeTypes, type WriteTypesIo } from '../../../src/cli/write-types.ts';
 import { fixture, rejected, scratchDir } from '../../helpers/fixtures.ts';
 
@@ -78,6 +78,16 @@ describe('writeTypes (tspop types)', () => {
 
     expect(err).toBeInstanceOf(TypesOverwriteError);
     expect(readFileSync(join(dir, 'index.d.ts'), 'utf8')).toBe('export declare const mine: 1;\n');
+  });
+
+  it('a folder in the way of --out: TSPOP_ERR_TYPES_WRITE naming it', async () => {
+    const dir = scratchDir();
+    mkdirSync(join(dir, 'hub.d.ts'));
+
+    const err = await rejected(run(fixture('types-host'), ['greet'], 'hub.d.ts', capture(dir)));
+
+    expect(err).toBeInstanceOf(TypesWriteError);
+    expect(err.message).toContain(join(dir, 'hub.d.ts'));
   });
 
   it('writes nothing when a module failed to load, naming it: TSPOP_ERR_TYPES_INCOMPLETE', async () => {
