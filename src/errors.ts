@@ -91,3 +91,10 @@ export const ConfigMissingError = defineError('TSPOP_ERR_CONFIG_MISSING');
 export const ConfigFileError = defineError('TSPOP_ERR_CONFIG_FILE');
 export const ConfigDefinitionError = defineError('TSPOP_ERR_CONFIG_DEFINITION');
 export const ConfigUsageError = defineError('TSPOP_ERR_CONFIG_USAGE');
+// ── tspop types (generated hub declarations) ─────────────────────────────────
+/** The --out file exists and was not written by `tspop types`: it is never replaced. */
+export const TypesOverwriteError = defineError('TSPOP_ERR_TYPES_OVERWRITE');
+/** The declaration file could not be written (no permission, a folder in the way...). */
+export const TypesWriteError = defineError('TSPOP_ERR_TYPES_WRITE');
+/** Modules failed to load, so their types are unknown: nothing is written rather than a file missing them. */
+export const TypesIncompleteError = defineError('TSPOP_ERR_TYPES_INCOMPLETE');

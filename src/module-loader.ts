@@ -28,7 +28,8 @@ async function ensureTypeScript(): Promise<void> {
 
 /** vitest, `node --import tsx`, `tsx script.ts` and Node's own type stripping already load TS: a second loader would double every import's cost. */
 function hasTypeScriptLoader(): boolean {
-  if (process.env.VITEST) return true;
+  // not process.env.VITEST alone: child processes a test spawns inherit it but not vitest's module runner
+  if ('__vitest_worker__' in globalThis) return true;
   if ((process.features as { typescript?: unknown }).typescript) return true;
   const flags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
   return /(^|[\s=/])tsx(\/esm|\/cjs)?(\s|$)|--(import|loader|require)[= ]tsx/.test(flags);

@@ -23,6 +23,13 @@ export function copyFixture(...parts: string[]): string {
   return dir;
 }
 
+/** A fresh empty folder in the OS temp folder, removed when the process exits. */
+export function scratchDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tspop-scratch-'));
+  copies.push(dir);
+  return dir;
+}
+
 process.once('exit', () => {
   for (const dir of copies) rmSync(dir, { recursive: true, force: true });
 });

@@ -36,6 +36,9 @@ describe('the error registry', () => {
       'TSPOP_ERR_SUB_NOT_FOUND',
       'TSPOP_ERR_SUB_NO_DIRS',
       'TSPOP_ERR_SUB_OPTIONS',
+      'TSPOP_ERR_TYPES_INCOMPLETE',
+      'TSPOP_ERR_TYPES_OVERWRITE',
+      'TSPOP_ERR_TYPES_WRITE',
     ]);
   });
 

@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { AcctFileWriteError } from './_errors.ts';
+import type { TspopErrorClass } from './errors.ts';
 
 /**
  * Writes `data` to `path` so that a reader (or a crash) only ever sees the old file or the whole new one: a
  * private temp file in the same folder (created exclusively, mode 0600 whatever the umask), fsync, rename over
  * `path`, fsync of the folder. On any failure the temp file is removed and `path` is untouched.
- * Renaming replaces a symlink at `path` rather than writing through it.
+ * Renaming replaces a symlink at `path` rather than writing through it. Failures are thrown as the caller's
+ * `errorClass` (each family names its own write failure), naming the file and the errno code only.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array, errorClass: TspopErrorClass, mode = 0o600): Promise<void> {
   const target = resolve(path);
   const dir = dirname(target);
   const temp = join(dir, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
@@ -29,7 +30,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
   } catch (cause) {
     if (created) await rm(temp, { force: true }).catch(() => undefined);
     const code = (cause as NodeJS.ErrnoException).code;
-    throw new AcctFileWriteError(`cannot write ${path}: ${code ?? (cause as Error).message}`, { cause });
+    throw new errorClass(`cannot write ${path}: ${code ?? (cause as Error).message}`, { cause });
   }
   await syncDir(dir);
 }
