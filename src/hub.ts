@@ -17,6 +17,7 @@ import { PackageDyneScanner } from './dyne-scanner.ts';
 import { HubOptionsError, HubReadonlyError, describeError } from './errors.ts';
 import { EMPTY_CONTRACTS } from './contracts.ts';
 import { safeOpt } from './safe-opt.ts';
+import { createHubFallback } from './hub-fallback.ts';
 import * as popSub from './pop/sub.ts';
 import * as popRef from './pop/ref.ts';
 import * as popConfig from './pop/config.ts';
@@ -143,6 +144,9 @@ async function create(options: HubCreateOptions = {}): Promise<HubType> {
   addPopSub(hub);
   return hub as unknown as HubType;
 }
+
+// hubs inherit the fallback last, so it only sees names nothing else defines (see hub-fallback.ts)
+Object.setPrototypeOf(HubImpl.prototype, createHubFallback());
 
 /** `.ts` when tspop runs from its sources, `.js` from the package. */
 const OWN_EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';

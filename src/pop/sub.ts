@@ -13,7 +13,7 @@ import { DYNE_SCANNER, MODULE_LOADER } from '../tokens.ts';
 import type { DyneScanner } from '../dyne-scanner.ts';
 import type { ModuleLoader } from '../module-loader.ts';
 import type { Hub, LoadFailure } from '../types.ts';
-import { HubClosedError, SubExistsError, SubNoDirsError, SubNotFoundError, SubOptionsError } from '../errors.ts';
+import { HubClosedError, HubReadonlyError, SubExistsError, SubNoDirsError, SubNotFoundError, SubOptionsError } from '../errors.ts';
 
 
 /** Adds a sub from a dyne (every project's DYNE folders merged) or from static folders, and loads it. */
@@ -185,10 +185,22 @@ function attach(real: ReturnType<typeof realHub>, sub: Sub): void {
       Object.defineProperty(meta.parent, name, { value: sub, enumerable: name === meta.name, writable: true, configurable: true });
     } else {
       real[SUBS].set(name, sub);
-      Object.defineProperty(real, name, { value: sub, enumerable: name === meta.name, writable: true, configurable: true });
+      Object.defineProperty(real, name, protectedSub(sub, name, name === meta.name));
     }
   }
   if (!real[ADDED].includes(sub)) real[ADDED].push(sub);
+}
+
+/** A sub on the hub: readable like a data property, and assigning over it is a coded error, not a silent swap. */
+function protectedSub(sub: Sub, name: string, enumerable: boolean): PropertyDescriptor {
+  return {
+    get: () => sub,
+    set: () => {
+      throw new HubReadonlyError(`hub.${name} is a sub and cannot be replaced: use hub.pop.sub.remove() and add() instead`);
+    },
+    enumerable,
+    configurable: true,
+  };
 }
 
 function detach(real: ReturnType<typeof realHub>, sub: Sub): void {
