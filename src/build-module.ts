@@ -9,6 +9,7 @@ import { exposeFunction, contractsFor, chainFor, type ContractSource } from './c
 import { ModReservedNameError, ModInterfaceError } from './errors.ts';
 import type { ResolvedSubOptions } from './sub-options.ts';
 import { HUB } from './tokens.ts';
+import { checkSignatures } from './check-signatures.ts';
 
 /** One file's contribution to a module (several files merge when projects extend the same dyne). */
 export interface ModulePart {
@@ -69,6 +70,7 @@ export function buildModule(ctx: BuildContext, name: string, parts: readonly Mod
       const ref = `${ctx.subRef}.${name}.${fnName}`;
       const chain = chainFor(fnName, contractModules);
       const exposed = kind === 'function' ? exposeFunction(raw, view, fnName, ref, chain) : exposeFunction(dropHub(raw), view, fnName, ref, chain);
+      if (kind === 'function') forwardAttributes(raw, exposed);
       functions.set(fnName, { raw, exposed, path: part.path, key, kind });
       Object.defineProperty(mod, fnName, { value: exposed, enumerable: true, writable: true, configurable: true });
     }
@@ -76,7 +78,29 @@ export function buildModule(ctx: BuildContext, name: string, parts: readonly Mod
     const close = part.exports.__close__;
     if (typeof close === 'function') closeHooks.push(() => (close as (hub: object) => unknown)(view));
   }
+  checkSignatures(`${ctx.subRef}.${name}`, contractModules, functions);
   return mod;
+}
+
+/** Own properties every function has; the rest are attributes a plugin set (`fn.attr = 1`). */
+const FUNCTION_OWN = new Set(['length', 'name', 'prototype', 'arguments', 'caller']);
+
+/**
+ * pop: attributes set on a plugin function read through the hub's function (`hub.sub.mod.fn.attr`). They are
+ * forwarded, not copied, so a later `fn.attr = 2` in the plugin file shows through too.
+ */
+function forwardAttributes(raw: Fn, exposed: Fn): void {
+  for (const key of Reflect.ownKeys(raw)) {
+    if (typeof key === 'string' && FUNCTION_OWN.has(key)) continue;
+    Object.defineProperty(exposed, key, {
+      get: () => (raw as unknown as Record<PropertyKey, unknown>)[key],
+      set: (v: unknown) => {
+        (raw as unknown as Record<PropertyKey, unknown>)[key] = v;
+      },
+      enumerable: Object.getOwnPropertyDescriptor(raw, key)?.enumerable ?? true,
+      configurable: true,
+    });
+  }
 }
 
 /** One exposed function of a file: its hub name, the function, its name in the file, and whether it takes `hub`. */

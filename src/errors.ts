@@ -78,6 +78,8 @@ export const RefNotFoundError = defineError('TSPOP_ERR_REF_NOT_FOUND');
 // ── contracts ─────────────────────────────────────────────────────────────────
 export const ContractCallError = defineError('TSPOP_ERR_CONTRACT_CALL');
 export const ContractLoadError = defineError('TSPOP_ERR_CONTRACT_LOAD');
+/** A plugin function does not accept the parameters its contract's `sig_<fn>` declares (or is missing). */
+export const ContractSignatureError = defineError('TSPOP_ERR_CONTRACT_SIGNATURE');
 
 // ── dynes and conf files ──────────────────────────────────────────────────────
 export const ConfLoadError = defineError('TSPOP_ERR_CONF_LOAD');

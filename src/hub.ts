@@ -4,17 +4,17 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HUB_SELF, META, OPT_SLOT, SUBS, ADDED, CLOSED } from './meta.ts';
 import { createSub } from './load-sub.ts';
+import { closeSub } from './real-hub.ts';
 import { buildModule } from './build-module.ts';
 import { resolveSubOptions } from './sub-options.ts';
-import { compareNames, initOrder } from './plugin-files.ts';
-import type { Module } from './module.ts';
+import { compareNames } from './plugin-files.ts';
 import type { Sub } from './sub.ts';
 import type { Hub as HubType, Logger, Opt } from './types.ts';
 import { HUB, LOGGER, MODULE_LOADER, DYNE_SCANNER } from './tokens.ts';
 import { createConsoleLogger } from './logger.ts';
 import { NodeModuleLoader, type ModuleLoader } from './module-loader.ts';
 import { PackageDyneScanner } from './dyne-scanner.ts';
-import { HubOptionsError, HubReadonlyError, describeError } from './errors.ts';
+import { HubOptionsError, HubReadonlyError } from './errors.ts';
 import { EMPTY_CONTRACTS } from './contracts.ts';
 import { safeOpt } from './safe-opt.ts';
 import { createHubFallback } from './hub-fallback.ts';
@@ -42,7 +42,7 @@ export interface HubState {
   [CLOSED]: boolean;
 }
 
-class HubImpl {
+export class HubImpl {
   declare readonly [HUB_SELF]: HubImpl & HubState;
   declare readonly root: string;
   declare readonly container: DependencyContainer;
@@ -93,25 +93,11 @@ class HubImpl {
   get [Symbol.toStringTag](): string {
     return 'Hub';
   }
-}
 
-/** Runs a sub's modules' `__close__` hooks in reverse init order: `init` closes last, as it initialised first. */
-export async function closeSub(sub: Sub, log: Logger): Promise<void> {
-  const modules = sub[META].modules;
-  for (const name of initOrder(modules.keys()).reverse()) {
-    const mod = modules.get(name) as Module;
-    for (const hook of [...mod[META].closeHooks].reverse()) {
-      try {
-        await hook();
-      } catch (err) {
-        log.error(`__close__ of ${mod[META].paths.join('+')} failed: ${describeError(err)}`);
-      }
-    }
+  /** String(hub) must not call a sub named `toString`. */
+  [Symbol.toPrimitive](): string {
+    return '[Hub]';
   }
-}
-
-export function realHub(hub: object): HubImpl & HubState {
-  return (hub as HubImpl)[HUB_SELF];
 }
 
 async function create(options: HubCreateOptions = {}): Promise<HubType> {

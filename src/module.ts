@@ -54,6 +54,11 @@ export class Module {
   get [Symbol.toStringTag](): string {
     return `Module ${this[META].name}`;
   }
+
+  /** String(mod) must not call a plugin function named `toString`. */
+  [Symbol.toPrimitive](): string {
+    return `[Module ${this[META].name}]`;
+  }
 }
 
 export function isModule(value: unknown): value is Module {

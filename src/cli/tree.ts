@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { META } from '../meta.ts';
 import type { Sub } from '../sub.ts';
 import type { Hub } from '../types.ts';
-import { functionParams } from './function-params.ts';
+import { functionParams } from '../function-params.ts';
 import { loadDynes } from './load-dynes.ts';
 import { compareNames } from '../plugin-files.ts';
 

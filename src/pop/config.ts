@@ -1,7 +1,7 @@
 /**
  * hub.pop.config — builds hub.OPT from every project's CONFIG / CLI_CONFIG (pop-config semantics).
  */
-import { realHub } from '../hub.ts';
+import { realHub } from '../real-hub.ts';
 import { OPT_SLOT } from '../meta.ts';
 import { safeOpt } from '../safe-opt.ts';
 import { DYNE_SCANNER } from '../tokens.ts';

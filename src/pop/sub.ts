@@ -7,7 +7,7 @@ import { Sub, isSub, subPath } from '../sub.ts';
 import { createSub, populateSub, loadPending, type LoadEnv } from '../load-sub.ts';
 import { resolveSubOptions, type SubAddOptions } from '../sub-options.ts';
 import { listSubDirs, compareNames } from '../plugin-files.ts';
-import { realHub, closeSub } from '../hub.ts';
+import { realHub, closeSub } from '../real-hub.ts';
 import { META, SUBS, ADDED, CLOSED } from '../meta.ts';
 import { DYNE_SCANNER, MODULE_LOADER } from '../tokens.ts';
 import type { DyneScanner } from '../dyne-scanner.ts';
@@ -22,10 +22,9 @@ export async function add(hub: Hub, options: SubAddOptions): Promise<Sub> {
   if (real[CLOSED]) throw new HubClosedError('cannot add a sub: the hub is closed');
   const o = resolveSubOptions(options, real.root);
   const target = (o.parent ?? real) as unknown as Record<string, unknown>;
-  // `in`, not an own-property check: a sub named `log` or `close` would hide the hub's own members.
   // An add still loading holds its name too, so two concurrent adds of one name cannot both attach.
   const adding = addingFor(target);
-  if (o.subname in target || adding.has(o.subname)) {
+  if (isTaken(target, o.subname) || adding.has(o.subname)) {
     const where = o.parent ? subPath(o.parent) : 'the hub';
     throw new SubExistsError(`${where} already has "${o.subname}"; use hub.pop.sub.extend() to add folders to a sub`);
   }
@@ -35,6 +34,19 @@ export async function add(hub: Hub, options: SubAddOptions): Promise<Sub> {
   } finally {
     adding.delete(o.subname);
   }
+}
+
+/**
+ * True when `name` is the target's own or a member of its class (a sub named `log` or `close` would hide the
+ * hub's own), but not when it merely comes from Object.prototype: folders named `constructor` or `toString`
+ * are ordinary subs.
+ */
+function isTaken(target: object, name: string): boolean {
+  for (let o: object | null = target; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+    if (name === 'constructor' && o !== target) continue; // every class prototype has one; it is not a member
+    if (Object.prototype.hasOwnProperty.call(o, name)) return true;
+  }
+  return false;
 }
 
 const ADDING = new WeakMap<object, Set<string>>();
@@ -137,7 +149,7 @@ export async function reload(hub: Hub, sub: Sub | string): Promise<Sub> {
   meta.modules.clear();
   meta.failures.clear();
   meta.pending.clear();
-  await populateSub(env(real), s, () => undefined, true);
+  await populateSub(env(real), s, () => undefined, 'reload');
   return s;
 }
 

@@ -20,6 +20,7 @@ describe('the error registry', () => {
       'TSPOP_ERR_CONF_LOAD',
       'TSPOP_ERR_CONTRACT_CALL',
       'TSPOP_ERR_CONTRACT_LOAD',
+      'TSPOP_ERR_CONTRACT_SIGNATURE',
       'TSPOP_ERR_HUB_CLOSED',
       'TSPOP_ERR_HUB_OPTIONS',
       'TSPOP_ERR_HUB_READONLY',
