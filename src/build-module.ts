@@ -69,9 +69,10 @@ export function buildModule(ctx: BuildContext, name: string, parts: readonly Mod
       }
       const ref = `${ctx.subRef}.${name}.${fnName}`;
       const chain = chainFor(fnName, contractModules);
-      const exposed = kind === 'function' ? exposeFunction(raw, view, fnName, ref, chain) : exposeFunction(dropHub(raw), view, fnName, ref, chain);
+      const wrap = (impl: Fn, contracts: boolean) => exposeFunction(impl, view, fnName, ref, contracts ? chain : undefined);
+      const exposed = wrap(kind === 'function' ? raw : dropHub(raw), true);
       if (kind === 'function') forwardAttributes(raw, exposed);
-      functions.set(fnName, { raw, exposed, path: part.path, key, kind });
+      functions.set(fnName, { raw, exposed, path: part.path, key, kind, wrap });
       Object.defineProperty(mod, fnName, { value: exposed, enumerable: true, writable: true, configurable: true });
     }
     if (!ctx.options.omitFunc) exposeVars(ctx, part, mod, isOwn, vars);

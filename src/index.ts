@@ -22,6 +22,8 @@ export const inject: typeof import('tsyringe').inject = tsyringe.inject;
 export const injectable: typeof import('tsyringe').injectable = tsyringe.injectable;
 export { runCli, type CliSpec, type CliContext } from './cli/run-cli.ts';
 export { createConsoleLogger, createMemoryLogger } from './logger.ts';
+/** pop.testing: mock hubs and contract switches for unit-testing plugins (also `tspop/testing`). */
+export * as testing from './testing/index.ts';
 export * from './errors.ts';
 /** Each family registers its own codes; the package root exports them all. */
 export * from '../acct/_errors.ts';

@@ -13,6 +13,8 @@ export interface FunctionRecord {
   readonly key: string;
   /** `method`: a method of the file's default-exported class plugin, which takes no `hub` argument. */
   readonly kind: 'function' | 'method';
+  /** The function as the hub would expose `impl` (a hub-first function): this module's view injected, its contracts around it. */
+  readonly wrap: (impl: (...args: never[]) => unknown, contracts: boolean) => (...args: never[]) => unknown;
 }
 
 export interface ModuleMeta {
