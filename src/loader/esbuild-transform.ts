@@ -10,8 +10,6 @@ export interface TransformInput {
   readonly loader: 'ts' | 'tsx';
   readonly format: 'esm' | 'cjs';
   readonly tsconfig: TsCompilerOptions;
-  readonly define: Readonly<Record<string, string>>;
-  readonly banner?: string;
 }
 
 /** Node's own version (major.minor) is the target: syntax it runs is left alone, newer syntax (`using`) lowered. */
@@ -44,8 +42,6 @@ export async function transformTs(input: TransformInput): Promise<string> {
       sourcesContent: false,
       sourcefile: input.path,
       tsconfigRaw: tsconfigRaw(input.tsconfig),
-      define: input.define,
-      banner: input.banner,
       logLevel: 'silent',
     });
     return result.code;

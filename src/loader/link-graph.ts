@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { digest } from './digest.ts';
-import type { ImportEdge } from './import-edges.ts';
+import { withImportMeta, type ImportEdge } from './import-edges.ts';
 import { writeCacheFile } from './write-cache-file.ts';
 
 /** A TS file of the batch: read and compiled, its imports found; `final` once its cache module is named. */
@@ -15,6 +15,8 @@ export interface GraphNode {
   readonly edges: readonly ImportEdge[];
   /** compiled code, for a file whose imports are rewritten */
   readonly code?: string;
+  /** the compiled code reads import.meta */
+  readonly importMeta?: boolean;
   final?: string;
   /** the write of `final`, when this batch writes it: a module is imported only once it and its imports are written */
   written?: Promise<void>;
@@ -96,5 +98,6 @@ function rewrite(n: GraphNode): string {
     out += code.slice(at, e.start) + JSON.stringify(url);
     at = e.end;
   }
-  return out + code.slice(at);
+  out += code.slice(at);
+  return n.importMeta ? withImportMeta(out, n.path) : out;
 }

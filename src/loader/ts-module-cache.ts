@@ -1,10 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { cacheDirFor, type CacheDir } from './cache-dir.ts';
 import { digest } from './digest.ts';
 import { esbuildVersion, transformTs, TRANSFORM_TARGET } from './esbuild-transform.ts';
-import { importEdges, type ImportEdge } from './import-edges.ts';
+import { importEdges, withImportMeta } from './import-edges.ts';
 import { linkGraph, type GraphNode } from './link-graph.ts';
 import { tsconfigOptionsFor, type TsCompilerOptions } from './tsconfig-options.ts';
 import type { ResolveMemo } from './resolve-import.ts';
@@ -106,16 +105,16 @@ export class TsModuleCache {
       loader: path.endsWith('.tsx') ? 'tsx' : 'ts',
       format,
       tsconfig,
-      define: format === 'esm' ? importMetaOf(path) : {},
     }) : readFileSync(compiledPath, 'utf8');
-    if (format === 'cjs') code = withCommonJsPrologue(code, path);
-    const edges: ImportEdge[] = await importEdges(code, path, batch.resolve);
+    if (fresh && format === 'cjs') code = withCommonJsPrologue(code, path);
+    const { edges, importMeta } = await importEdges(code, path, batch.resolve);
+    // esbuild's output is kept as it is in t/; the import.meta prologue goes into what is imported
     if (edges.length === 0) {
-      await writeCacheFile(standalone, code);
+      await writeCacheFile(standalone, importMeta ? withImportMeta(code, path) : code);
       return { path, hash, name, edges, final: standalone };
     }
     if (fresh) await writeCacheFile(compiledPath, code);
-    return { path, hash, name, edges, code };
+    return { path, hash, name, edges, code, importMeta };
   }
 
   private optionsKey(tsconfig: TsCompilerOptions): string {
@@ -131,15 +130,6 @@ export class TsModuleCache {
 /** The file's own name in the cache name, for people reading a stack trace or the folder. */
 function safeName(path: string): string {
   return basename(path).replace(/\.[^.]*$/, '').replace(/[^\w.-]/g, '_').slice(0, 40);
-}
-
-/** `import.meta.url`, `dirname` and `filename` are the original file's, as when it is loaded in place. */
-function importMetaOf(path: string): Record<string, string> {
-  return {
-    'import.meta.url': JSON.stringify(pathToFileURL(path).href),
-    'import.meta.dirname': JSON.stringify(dirname(path)),
-    'import.meta.filename': JSON.stringify(path),
-  };
 }
 
 /**

@@ -33,7 +33,7 @@ describe('loading a .ts file in place, without loader hooks', () => {
     expect(greet.hello?.(undefined, 'ann')).toBe('ANN! !! hello from the fixture’s own greeting-lib (import condition)');
   });
 
-  it('import.meta.url, dirname and filename are the original file’s, so assets beside it are found', async () => {
+  it('import.meta.url, dirname, filename and resolve() are the original file’s, so assets beside it are found', async () => {
     const path = fixture('ts-loader', 'mods', 'greet.ts');
     const greet = await load(path);
 
@@ -42,6 +42,7 @@ describe('loading a .ts file in place, without loader hooks', () => {
       dirname: fixture('ts-loader', 'mods'),
       filename: path,
       asset: fixture('ts-loader', 'mods', '_asset.txt'),
+      resolved: pathToFileURL(fixture('ts-loader', 'mods', '_asset.txt')).href,
     });
   });
 
@@ -74,7 +75,7 @@ describe('loading a .ts file in place, without loader hooks', () => {
 
   it('.mts and .cts files load too; a .cts file’s require and __dirname are the original’s', async () => {
     const dir = copyFixture('ts-loader');
-    writeFileSync(join(dir, 'mods', 'esm.mts'), `export const kind: string = 'mts';\n`);
+    writeFileSync(join(dir, 'mods', 'esm.mts'), `export const kind: string = 'mts';\nexport const where: string = import.meta.filename;\n`);
     writeFileSync(join(dir, 'mods', 'common.cts'), [
       `const { greeting } = require('greeting-lib');`,
       `export const where: string = __dirname;`,
@@ -82,7 +83,7 @@ describe('loading a .ts file in place, without loader hooks', () => {
       '',
     ].join('\n'));
 
-    expect((await load(join(dir, 'mods', 'esm.mts'))).kind).toBe('mts');
+    expect(await load(join(dir, 'mods', 'esm.mts'))).toMatchObject({ kind: 'mts', where: join(dir, 'mods', 'esm.mts') });
     const common = await load(join(dir, 'mods', 'common.cts'));
     expect(common.where).toBe(join(dir, 'mods'));
     expect(common.lib).toBe('greeting-lib resolved with the require condition');
