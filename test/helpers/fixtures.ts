@@ -23,6 +23,13 @@ export function copyFixture(...parts: string[]): string {
   return dir;
 }
 
+/** An empty folder in the OS temp dir, removed when the process exits. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  copies.push(dir);
+  return dir;
+}
+
 process.once('exit', () => {
   for (const dir of copies) rmSync(dir, { recursive: true, force: true });
 });

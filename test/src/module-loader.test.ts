@@ -1,10 +1,7 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { NodeModuleLoader } from '../../src/module-loader.ts';
 import { HubOptionsError } from '../../src/index.ts';
-import { fixture } from '../helpers/fixtures.ts';
+import { fixture, tempDir } from '../helpers/fixtures.ts';
 import { loadInChild } from '../helpers/load-in-child.ts';
 
 afterEach(() => {
@@ -22,7 +19,7 @@ describe('NodeModuleLoader', () => {
 
   it('TSPOP_TS_LOADER=transform selects the transforming loader even where a TS loader is present', async () => {
     process.env.TSPOP_TS_LOADER = 'transform';
-    const cacheDir = mkdtempSync(join(tmpdir(), 'tspop-cache-mode-'));
+    const cacheDir = tempDir('tspop-cache-mode-');
     const own = await import('../../src/tokens.ts');
 
     const loaded = await new NodeModuleLoader({ cacheDir }).load(fixture('..', '..', 'src', 'tokens.ts'));
@@ -38,7 +35,7 @@ describe('NodeModuleLoader', () => {
   });
 
   it('stack traces of transformed plugins name the original .ts file, line and column', async () => {
-    const cacheDir = mkdtempSync(join(tmpdir(), 'tspop-cache-stack-'));
+    const cacheDir = tempDir('tspop-cache-stack-');
     const file = fixture('ts-loader', 'stack', 'thrower.ts');
 
     for (const run of ['cold', 'warm']) {

@@ -1,12 +1,13 @@
 import { describe, it, expect } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tempDir } from '../../helpers/fixtures.ts';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cacheDirFor } from '../../../src/loader/cache-dir.ts';
 
 describe('cacheDirFor', () => {
   it('is node_modules/.cache/tspop of the package holding the root', () => {
-    const pkg = mkdtempSync(join(tmpdir(), 'tspop-pkg-'));
+    const pkg = tempDir('tspop-pkg-');
     writeFileSync(join(pkg, 'package.json'), '{}');
     mkdirSync(join(pkg, 'node_modules'));
     mkdirSync(join(pkg, 'src', 'deep'), { recursive: true });
@@ -18,7 +19,7 @@ describe('cacheDirFor', () => {
   });
 
   it('without a node_modules folder it is a private folder of this user in the temp dir', () => {
-    const pkg = mkdtempSync(join(tmpdir(), 'tspop-nomods-'));
+    const pkg = tempDir('tspop-nomods-');
     writeFileSync(join(pkg, 'package.json'), '{}');
 
     const dir = cacheDirFor(pkg);
@@ -28,7 +29,7 @@ describe('cacheDirFor', () => {
   });
 
   it('an explicit folder wins', () => {
-    const explicit = join(mkdtempSync(join(tmpdir(), 'tspop-explicit-')), 'cache');
+    const explicit = join(tempDir('tspop-explicit-'), 'cache');
 
     expect(cacheDirFor(process.cwd(), explicit).root).toBe(explicit);
   });

@@ -1,13 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fixture } from '../../helpers/fixtures.ts';
+import { fixture, tempDir } from '../../helpers/fixtures.ts';
 import { loadInChild } from '../../helpers/load-in-child.ts';
 
 describe('the esbuild service', () => {
   it('is stopped when the transforms are done: a process that loaded .ts plugins has no child left and exits by itself', async () => {
-    const cacheDir = mkdtempSync(join(tmpdir(), 'tspop-cache-child-'));
+    const cacheDir = tempDir('tspop-cache-child-');
     const files = [fixture('ts-loader', 'mods', 'greet.ts'), fixture('ts-loader', 'stack', 'thrower.ts')];
 
     const cold = await loadInChild(files, { cacheDir });

@@ -4,13 +4,12 @@
  * test relies on.
  */
 import { describe, it, expect, beforeEach } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { NodeModuleLoader } from '../../../src/module-loader.ts';
 import { Hub, MODULE_LOADER, ModTransformError, type Hub as HubType, type LoadFailure } from '../../../src/index.ts';
-import { copyFixture, fixture } from '../../helpers/fixtures.ts';
+import { copyFixture, fixture, tempDir } from '../../helpers/fixtures.ts';
 
 type Mod = Record<string, (...args: unknown[]) => unknown>;
 
@@ -18,7 +17,7 @@ let cacheDir: string;
 let loader: NodeModuleLoader;
 
 beforeEach(() => {
-  cacheDir = mkdtempSync(join(tmpdir(), 'tspop-cache-test-'));
+  cacheDir = tempDir('tspop-cache-test-');
   loader = new NodeModuleLoader({ ts: 'transform', cacheDir });
 });
 
@@ -190,7 +189,7 @@ describe('the cache', () => {
   });
 
   it('TSPOP_CACHE_DIR chooses the folder', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tspop-cache-env-'));
+    const dir = tempDir('tspop-cache-env-');
     process.env.TSPOP_CACHE_DIR = dir;
     try {
       await new NodeModuleLoader({ ts: 'transform' }).load(fixture('ts-loader', 'stack', 'thrower.ts'));

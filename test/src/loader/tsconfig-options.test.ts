@@ -1,12 +1,12 @@
 import { describe, it, expect } from 'vitest';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../../helpers/fixtures.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tsconfigOptionsFor } from '../../../src/loader/tsconfig-options.ts';
 import { ModTransformError } from '../../../src/index.ts';
 
 function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'tspop-tsconfig-'));
+  const root = tempDir('tspop-tsconfig-');
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(join(root, path, '..'), { recursive: true });
     writeFileSync(join(root, path), text);

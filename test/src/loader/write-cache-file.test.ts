@@ -1,8 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyFixture } from '../../helpers/fixtures.ts';
+import { copyFixture, tempDir } from '../../helpers/fixtures.ts';
 import { loadInChild } from '../../helpers/load-in-child.ts';
 
 describe('one cache shared by concurrent processes', () => {
@@ -14,7 +13,7 @@ describe('one cache shared by concurrent processes', () => {
       writeFileSync(path, `import { shout } from './_words.ts';\nexport function f${i}(_hub: unknown): string { return shout('${i}'); }\n`);
       files.push(path);
     }
-    const cacheDir = mkdtempSync(join(tmpdir(), 'tspop-cache-shared-'));
+    const cacheDir = tempDir('tspop-cache-shared-');
 
     const runs = await Promise.all([1, 2, 3, 4].map(() => loadInChild(files, { cacheDir })));
 
