@@ -1,8 +1,10 @@
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect, afterEach, afterAll } from 'vitest';
 import { NodeModuleLoader } from '../../src/module-loader.ts';
 import { HubOptionsError } from '../../src/index.ts';
-import { fixture, tempDir } from '../helpers/fixtures.ts';
+import { fixture, tempDir, removeTempDirs } from '../helpers/fixtures.ts';
 import { loadInChild } from '../helpers/load-in-child.ts';
+
+afterAll(removeTempDirs);
 
 afterEach(() => {
   delete process.env.TSPOP_TS_LOADER;

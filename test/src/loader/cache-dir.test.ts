@@ -1,9 +1,11 @@
-import { describe, it, expect } from 'vitest';
-import { tempDir } from '../../helpers/fixtures.ts';
+import { describe, it, expect, afterAll } from 'vitest';
+import { tempDir, removeTempDirs } from '../../helpers/fixtures.ts';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cacheDirFor } from '../../../src/loader/cache-dir.ts';
+
+afterAll(removeTempDirs);
 
 describe('cacheDirFor', () => {
   it('is node_modules/.cache/tspop of the package holding the root', () => {

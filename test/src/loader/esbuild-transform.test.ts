@@ -1,6 +1,8 @@
-import { describe, it, expect } from 'vitest';
-import { fixture, tempDir } from '../../helpers/fixtures.ts';
+import { describe, it, expect, afterAll } from 'vitest';
+import { fixture, tempDir, removeTempDirs } from '../../helpers/fixtures.ts';
 import { loadInChild } from '../../helpers/load-in-child.ts';
+
+afterAll(removeTempDirs);
 
 describe('the esbuild service', () => {
   it('is stopped when the transforms are done: a process that loaded .ts plugins has no child left and exits by itself', async () => {

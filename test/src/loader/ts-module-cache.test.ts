@@ -3,13 +3,15 @@
  * that imports nothing of tspop's own sources, so its modules may be fresh copies without splitting any identity the
  * test relies on.
  */
-import { describe, it, expect, beforeEach } from 'vitest';
+import { describe, it, expect, beforeEach, afterAll } from 'vitest';
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { NodeModuleLoader } from '../../../src/module-loader.ts';
 import { Hub, MODULE_LOADER, ModTransformError, type Hub as HubType, type LoadFailure } from '../../../src/index.ts';
-import { copyFixture, fixture, tempDir } from '../../helpers/fixtures.ts';
+import { copyFixture, fixture, tempDir, removeTempDirs } from '../../helpers/fixtures.ts';
+
+afterAll(removeTempDirs);
 
 type Mod = Record<string, (...args: unknown[]) => unknown>;
 

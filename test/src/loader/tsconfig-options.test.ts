@@ -1,9 +1,11 @@
-import { describe, it, expect } from 'vitest';
-import { tempDir } from '../../helpers/fixtures.ts';
+import { describe, it, expect, afterAll } from 'vitest';
+import { tempDir, removeTempDirs } from '../../helpers/fixtures.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tsconfigOptionsFor } from '../../../src/loader/tsconfig-options.ts';
 import { ModTransformError } from '../../../src/index.ts';
+
+afterAll(removeTempDirs);
 
 function tree(files: Record<string, string>): string {
   const root = tempDir('tspop-tsconfig-');

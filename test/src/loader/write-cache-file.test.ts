@@ -1,8 +1,10 @@
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, afterAll } from 'vitest';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyFixture, tempDir } from '../../helpers/fixtures.ts';
+import { copyFixture, tempDir, removeTempDirs } from '../../helpers/fixtures.ts';
 import { loadInChild } from '../../helpers/load-in-child.ts';
+
+afterAll(removeTempDirs);
 
 describe('one cache shared by concurrent processes', () => {
   it('four processes compiling the same cold tree at once all load it, and leave only whole files', async () => {
