@@ -71,6 +71,8 @@ export const ModNotLoadedError = defineError('TSPOP_ERR_MOD_NOT_LOADED');
 export const ModInitError = defineError('TSPOP_ERR_MOD_INIT');
 export const ModReservedNameError = defineError('TSPOP_ERR_MOD_RESERVED_NAME');
 export const ModInterfaceError = defineError('TSPOP_ERR_MOD_INTERFACE');
+/** A TypeScript plugin (or conf) file does not compile: the message names file:line:column; also a broken tsconfig. */
+export const ModTransformError = defineError('TSPOP_ERR_MOD_TRANSFORM');
 
 // ── refs ──────────────────────────────────────────────────────────────────────
 export const RefNotFoundError = defineError('TSPOP_ERR_REF_NOT_FOUND');

@@ -123,7 +123,7 @@ async function create(options: HubCreateOptions = {}): Promise<HubType> {
 
   container.register(HUB, { useValue: hub });
   container.register(LOGGER, { useValue: options.logger ?? createConsoleLogger() });
-  container.register(MODULE_LOADER, { useValue: new NodeModuleLoader() });
+  container.register(MODULE_LOADER, { useValue: new NodeModuleLoader({ root }) });
   container.register(DYNE_SCANNER, {
     useFactory: (c) => new PackageDyneScanner(root, c.resolve<ModuleLoader>(MODULE_LOADER)),
   });

@@ -29,6 +29,7 @@ describe('the error registry', () => {
       'TSPOP_ERR_MOD_LOAD',
       'TSPOP_ERR_MOD_NOT_LOADED',
       'TSPOP_ERR_MOD_RESERVED_NAME',
+      'TSPOP_ERR_MOD_TRANSFORM',
       'TSPOP_ERR_MOD_VIRTUAL',
       'TSPOP_ERR_MOD_VIRTUAL_CLASH',
       'TSPOP_ERR_REF_NOT_FOUND',
