@@ -12,8 +12,8 @@
  * - values base64-encoded in JSON, `?raw`, `?keys` with `separator`, `?cas`, `?flags`, recursive deletes;
  * - ACLs: with a token required, requests without X-Consul-Token (or ?token=) matching it get 403.
  *
- * Test controls: reapTombstones(), restore() (a snapshot restore that lowers the index), zeroIndex (the Consul
- * bug the docs warn about), pause()/resume() (the agent goes away and comes back), requests (what clients asked).
+ * Test controls: reapTombstones(), restore() (a snapshot restore: the index falls back and blocked queries
+ * answer at once, as Consul abandons them), zeroIndex (the Consul bug the docs warn about), pause()/resume() (the agent goes away and comes back), requests (what clients asked).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -57,6 +57,8 @@ export class ConsulEmulator {
   #kvs = new Map<string, Entry>();
   #tombstones = new Map<string, number>();
   #index = 1;
+  /** Bumped by restore(): blocked queries are abandoned and answer at once, as Consul's are after a restore. */
+  #epoch = 0;
   #waiters = new Set<() => void>();
   #server: Server | undefined;
   #sockets = new Set<Socket>();
@@ -114,6 +116,7 @@ export class ConsulEmulator {
     this.#kvs.clear();
     this.#tombstones.clear();
     this.#index = index;
+    this.#epoch++;
     for (const [k, v] of Object.entries(entries)) this.#kvs.set(k, { value: Buffer.from(v), flags: 0, createIndex: index, modifyIndex: index });
     this.#wake();
   }
@@ -147,7 +150,6 @@ export class ConsulEmulator {
 
   /** X-Consul-Index of a read, as Consul's KVS.Get / KVS.List compute it. */
   #queryIndex(key: string, recurse: boolean): number {
-    if (this.zeroIndex) return 0;
     if (!recurse) return this.#kvs.get(key)?.modifyIndex ?? this.#index;
     if (key === '') return this.#index;
     let top = 0;
@@ -197,7 +199,8 @@ export class ConsulEmulator {
     if (min > 0) {
       const wait = parseWait(query.wait);
       const deadline = Date.now() + wait + Math.random() * (wait / 16);
-      while (this.#queryIndex(key, recurse) <= min && Date.now() < deadline && this.#server) {
+      const epoch = this.#epoch;
+      while (this.#queryIndex(key, recurse) <= min && Date.now() < deadline && this.#server && epoch === this.#epoch) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(done, deadline - Date.now());
           function done(): void {
@@ -209,8 +212,7 @@ export class ConsulEmulator {
       }
       if (!this.#server || res.destroyed) return;
     }
-    const index = this.#queryIndex(key, recurse);
-    res.setHeader('X-Consul-Index', String(index));
+    res.setHeader('X-Consul-Index', this.zeroIndex ? '0' : String(this.#queryIndex(key, recurse)));
     const found = this.#matching(key, recurse);
     if (found.length === 0) return send(res, 404, '', 'text/plain');
     if ('keys' in query) {
