@@ -5,8 +5,8 @@ import { describe, it, expect } from 'vitest';
 import * as tspop from '../../src/index.ts';
 import { TspopError, defineError, describeError, errorCodes, type TspopErrorClass } from '../../src/errors.ts';
 
-/** acct and evbus pin their own codes in their own tests. */
-const isCore = (code: string) => !/_(ACCT|EVBUS)_/.test(code);
+/** acct, evbus and kv pin their own codes in their own tests. */
+const isCore = (code: string) => !/_(ACCT|EVBUS|KV)_/.test(code);
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 
