@@ -76,5 +76,6 @@ export const DYNE: Record<string, string[]> = {
   acct: ['acct'],
   evbus: ['plugins/evbus'],
   ingress: ['plugins/ingress'],
+  kv: ['plugins/kv'],
   serial: ['plugins/serial'],
 };

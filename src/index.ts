@@ -9,7 +9,7 @@ export type { SubAddOptions } from './sub-options.ts';
 export type { ConfigOption, CliOption, SubcommandDef, ProjectConf, Project, OptionType } from './conf-types.ts';
 export type { ModuleLoader } from './module-loader.ts';
 export type { DyneScanner, DyneDir } from './dyne-scanner.ts';
-export type { ConfigLoadOptions, ConfigLoadResult } from './pop/config.ts';
+export type { ConfigLoadOptions, ConfigLoadResult, ConfigKvSource } from './pop/config.ts';
 export type {
   IngressEvent, IngressCtx, IngressPlugin, EvbusContexts, EvbusStartOptions, EvbusPublishError, PutOptions, SerialPlugin,
 } from '../plugins/evbus/_lib/types.ts';
@@ -21,7 +21,12 @@ export const inject: typeof import('tsyringe').inject = tsyringe.inject;
 /** Re-exported so class plugins use the very tsyringe the hub's container comes from. */
 export const injectable: typeof import('tsyringe').injectable = tsyringe.injectable;
 export { runCli, type CliSpec, type CliContext } from './cli/run-cli.ts';
-export { createConsoleLogger, createMemoryLogger } from './logger.ts';
+export { createConsoleLogger, createMemoryLogger, parseLogLevel, isLevelledLogger, type LogLevel, type LogLevels, type LevelledLogger } from './logger.ts';
+export { KVStore } from '../plugins/kv/_lib/kv-store.ts';
+export type {
+  KVStoreOptions, KvReloadCallback, KvConfig, KvResolvedOptions, KvConnection, KvEntries, KvWatchListener, KvBackendPlugin,
+} from '../plugins/kv/_lib/types.ts';
+export * from '../plugins/kv/_errors.ts';
 /** pop.testing: mock hubs and contract switches for unit-testing plugins (also `tspop/testing`). */
 export * as testing from './testing/index.ts';
 export * from './errors.ts';

@@ -3,7 +3,7 @@ import { cliValues, type GivenValue } from './cli-values.ts';
 import { collectOptions } from './collect-options.ts';
 import { findConfigPath, type ConfigPath } from './config-path.ts';
 import { envValues } from './env-values.ts';
-import { fileValues } from './file-values.ts';
+import { fileValues, kvValues } from './file-values.ts';
 import { formatHelp } from './format-help.ts';
 import { helpRequest } from './help-request.ts';
 import type { OptionSpec } from './option-spec.ts';
@@ -28,6 +28,8 @@ export interface BuildOptionsInput {
   programName?: string;
   /** Enables `--version`. */
   version?: string;
+  /** Values from a kv store, shaped like a config file (`{ namespace: { option: value } }`): between file and env. */
+  kv?: Readonly<Record<string, unknown>>;
 }
 
 export interface BuildOptionsResult {
@@ -44,8 +46,8 @@ export interface BuildOptionsResult {
 }
 
 /**
- * Builds the option values of `names`, as pop-config does: defaults < config file < env vars < flags given
- * on the command line. Pure: no printing, no exiting; config problems throw errors with `exitCode = 2`.
+ * Builds the option values of `names`, as pop-config does: defaults < config file < kv store (`input.kv`) <
+ * env vars < flags given on the command line. Pure: no printing, no exiting; config problems throw errors with `exitCode = 2`.
  * With --help or --version only defaults are filled in, since the caller exits anyway.
  */
 export function buildOptions(input: BuildOptionsInput): BuildOptionsResult {
@@ -69,7 +71,7 @@ export function buildOptions(input: BuildOptionsInput): BuildOptionsResult {
   if (!cli) {
     const fromEnv = envValues(model.options, env, new Set());
     const config = findConfigPath(undefined, new Map(), fromEnv, model.options, model.namespaces);
-    layer(state, model.options, config, fromEnv, new Map());
+    layer(state, model.options, config, input.kv, fromEnv, new Map());
     return done();
   }
 
@@ -86,15 +88,16 @@ export function buildOptions(input: BuildOptionsInput): BuildOptionsResult {
   const fromEnv = envValues(model.options, env, new Set(fromCli.keys()));
   const nsOrder = [cli.name, ...model.namespaces];
   const config = findConfigPath(capture.configPath, fromCli, fromEnv, model.options, nsOrder);
-  layer(state, model.options, config, fromEnv, fromCli);
+  layer(state, model.options, config, input.kv, fromEnv, fromCli);
   return done({ subcommand: capture.subcommand });
 }
 
-/** Applies the config file, then env, then command line over the defaults already in `state`. */
+/** Applies the config file, then the kv store, then env, then command line over the defaults already in `state`. */
 function layer(
   state: OptState,
   options: readonly OptionSpec[],
   config: ConfigPath | undefined,
+  kv: Readonly<Record<string, unknown>> | undefined,
   fromEnv: ReadonlyMap<string, GivenValue>,
   fromCli: ReadonlyMap<string, GivenValue>,
 ): void {
@@ -103,6 +106,7 @@ function layer(
     for (const { spec, value } of values) setValue(state, spec, value, source);
   };
   if (data && config) apply(fileValues(data, config.path, options), 'file');
+  if (kv) apply(kvValues(kv, options), 'kv');
   apply(fromEnv.values(), 'env');
   apply(fromCli.values(), 'cli');
 }

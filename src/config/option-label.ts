@@ -4,7 +4,8 @@ import type { OptionSpec } from './option-spec.ts';
 export type Origin =
   | { readonly kind: 'cli' }
   | { readonly kind: 'env'; readonly name: string }
-  | { readonly kind: 'file'; readonly path: string };
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'kv' };
 
 /** `option --acct-key (ACCT_KEY)`: names the option by flag (or `ns.key`) and the env var or file it came from. */
 export function optionLabel(spec: OptionSpec, origin: Origin): string {
@@ -12,6 +13,7 @@ export function optionLabel(spec: OptionSpec, origin: Origin): string {
   const what = name.startsWith('<') ? `argument ${name}` : `option ${name}`;
   if (origin.kind === 'env') return `${what} (${origin.name})`;
   if (origin.kind === 'file') return `${what} (${spec.id} in ${origin.path})`;
+  if (origin.kind === 'kv') return `${what} (${spec.id} in the kv store)`;
   return what;
 }
 

@@ -7,6 +7,19 @@ import { safeOpt } from '../safe-opt.ts';
 import { DYNE_SCANNER } from '../tokens.ts';
 import type { DyneScanner } from '../dyne-scanner.ts';
 import type { Hub } from '../types.ts';
+import { describeError } from '../errors.ts';
+
+/**
+ * A live source of option values layered between the config file and the environment (a `KVStore` is one).
+ * Its values are shaped like a config file: `{ namespace: { option: value } }`.
+ */
+export interface ConfigKvSource {
+  /** The current values (after the source's first load). */
+  getDict(): Promise<Readonly<Record<string, unknown>>>;
+  /** `first: true` runs `listener` before the source's other listeners, so they see the rebuilt hub.OPT. */
+  onReload(listener: (old: unknown, current: Readonly<Record<string, unknown>>) => unknown, options?: { first?: boolean }): void;
+  removeOnReload(listener: (old: unknown, current: Readonly<Record<string, unknown>>) => unknown): void;
+}
 
 export interface ConfigLoadOptions {
   /** Parse this CLI's flags (a project name, or a name other projects add flags to). */
@@ -17,6 +30,12 @@ export interface ConfigLoadOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Shown by --version. */
   version?: string;
+  /**
+   * Layer a kv store's values between the config file and the environment. When the store reloads, hub.OPT is
+   * built again (same argv and env) before the store's onReload callbacks run; a reload whose values do not fit
+   * the options is logged and the previous hub.OPT kept.
+   */
+  kv?: ConfigKvSource;
 }
 
 export interface ConfigLoadResult {
@@ -28,15 +47,34 @@ export interface ConfigLoadResult {
   readonly version: string | undefined;
 }
 
-/** Builds and freezes hub.OPT for `names` (projects or dynes): defaults < config file < env < CLI flags. */
+/** The kv listener of the last load() per hub, so a second load() replaces it instead of adding one. */
+const KV_LISTENERS = new WeakMap<object, { source: ConfigKvSource; listener: (old: unknown, current: Readonly<Record<string, unknown>>) => void }>();
+
+/** Builds and freezes hub.OPT for `names` (projects or dynes): defaults < config file < kv store < env < CLI flags. */
 export async function load(hub: Hub, names: readonly string[], options: ConfigLoadOptions = {}): Promise<ConfigLoadResult> {
   const real = realHub(hub);
   // loaded on demand: a hub that never parses options never pays for commander and yaml
   const [{ buildOptions }, { deepFreeze }] = await Promise.all([import('../config/build-options.ts'), import('../config/deep-freeze.ts')]);
   const projects = await real.container.resolve<DyneScanner>(DYNE_SCANNER).projects();
   const argv = options.argv ?? (options.cli ? process.argv.slice(2) : []);
-  const result = buildOptions({ names, cli: options.cli, argv, env: options.env ?? process.env, projects, version: options.version });
+  const input = { names, cli: options.cli, argv, env: options.env ?? process.env, projects, version: options.version };
+  const kv = options.kv;
+  const result = buildOptions({ ...input, kv: kv ? await kv.getDict() : undefined });
   real[OPT_SLOT] = safeOpt(deepFreeze(result.opt));
   Object.defineProperty(real, 'SUBPARSER', { value: result.subcommand, configurable: true, enumerable: false });
+  const previous = KV_LISTENERS.get(real);
+  if (previous) previous.source.removeOnReload(previous.listener);
+  KV_LISTENERS.delete(real);
+  if (kv && result.help === undefined && result.version === undefined) {
+    const listener = (_old: unknown, current: Readonly<Record<string, unknown>>): void => {
+      try {
+        real[OPT_SLOT] = safeOpt(deepFreeze(buildOptions({ ...input, kv: current }).opt));
+      } catch (err) {
+        real.log.error(`config: the kv store's new values do not fit the options; hub.OPT is unchanged: ${describeError(err)}`);
+      }
+    };
+    kv.onReload(listener, { first: true });
+    KV_LISTENERS.set(real, { source: kv, listener });
+  }
   return { subcommand: result.subcommand, help: result.help, version: result.version };
 }

@@ -57,10 +57,17 @@ function pythonOracle(): ServiceStatus {
   }
 }
 
+/** The kv tests start their own etcd members (test/helpers/etcd.ts); they need Debian's binaries. */
+function etcd(): ServiceStatus {
+  const missing = ['/usr/bin/etcd', '/usr/bin/etcdctl'].filter((p) => !existsSync(p));
+  return missing.length === 0 ? { up: true, hint: '' } : { up: false, hint: 'apt-get install -y etcd-server etcd-client' };
+}
+
 export default async function setup(project: TestProject): Promise<void> {
   const services: Record<string, ServiceStatus> = {
     rabbitmq: await rabbitmq(),
     python: pythonOracle(),
+    etcd: etcd(),
   };
   for (const [name, s] of Object.entries(services)) {
     if (!s.up) process.stderr.write(`[tspop test setup] ${name} is not available: ${s.hint}\n`);
