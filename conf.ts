@@ -73,5 +73,6 @@ export const DYNE: Record<string, string[]> = {
   acct: ['acct'],
   evbus: ['plugins/evbus'],
   ingress: ['plugins/ingress'],
+  queue: ['plugins/queue'],
   serial: ['plugins/serial'],
 };

@@ -22,3 +22,4 @@ export * from './errors.ts';
 /** Each family registers its own codes; the package root exports them all. */
 export * from '../acct/_errors.ts';
 export * from '../plugins/evbus/_errors.ts';
+export * from '../plugins/queue/_errors.ts';
