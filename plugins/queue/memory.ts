@@ -44,6 +44,10 @@ export async function consumer(hub: Hub, opts: TransportOptions): Promise<Transp
   const b = broker(hub);
   const inFlight = new InFlight();
   let sub: MemorySubscription | undefined;
+  const stop = async (): Promise<void> => {
+    if (sub) b.unsubscribe(queue, sub);
+    await inFlight.idle();
+  };
   return {
     transport: 'memory',
     get inFlight() {
@@ -53,12 +57,7 @@ export async function consumer(hub: Hub, opts: TransportOptions): Promise<Transp
       sub = { handler, concurrency, maxDeliveries, deadLetter, running: 0, stopped: false, onSettled: (p) => void inFlight.run(() => p) };
       b.subscribe(queue, sub);
     },
-    async stop(): Promise<void> {
-      if (sub) b.unsubscribe(queue, sub);
-      await inFlight.idle();
-    },
-    async close(): Promise<void> {
-      await this.stop();
-    },
+    stop,
+    close: stop,
   };
 }
