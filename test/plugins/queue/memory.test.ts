@@ -13,7 +13,7 @@ afterEach(async () => {
 describe('hub.queue transports', () => {
   it('lists the built-in transports and names them in the error for an unknown one', async () => {
     ({ hub } = await queueHub());
-    expect(hub.queue.init.transports()).toEqual(expect.arrayContaining(['memory']));
+    expect(hub.queue.init.transports()).toEqual(expect.arrayContaining(['disk', 'http', 'memory']));
     expect(() => hub?.queue.init.transport('pigeon')).toThrow(QueueTransportNotFoundError);
   });
 

@@ -9,7 +9,7 @@
  * TSPOP_ERR_QUEUE_SPOOL_LOCKED.
  */
 import { mkdir, open, readdir, unlink, rm, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
 import type { Logger } from '../../../../src/types.ts';
 import { describeError } from '../../../../src/errors.ts';
@@ -19,6 +19,9 @@ import { parseSegmentName } from './segment-name.ts';
 import { readBatch, scanSegment, type ScannedRecord } from './scan-segment.ts';
 import { CursorFile } from './cursor-file.ts';
 import { LOCK_STALE_MS, LOCK_UPDATE_MS, writerAlive } from './writer-liveness.ts';
+
+/** Cursors of the readers open in this process, so a writer's queueSize() here sees acks not yet written. */
+const OPEN_CURSORS = new Map<string, CursorFile>();
 
 export interface SpoolRecord {
   readonly segment: string;
@@ -68,6 +71,7 @@ export class SpoolReader {
       throw new QueueSpoolError(`spool ${this.dir}: cannot take the reader lock: ${describeError(cause)}`, { cause });
     }
     await this.#cursor.load();
+    OPEN_CURSORS.set(resolve(this.dir), this.#cursor);
     this.#opened = true;
   }
 
@@ -115,6 +119,7 @@ export class SpoolReader {
   async close(): Promise<void> {
     if (!this.#opened) return;
     this.#opened = false;
+    OPEN_CURSORS.delete(resolve(this.dir));
     await this.#cursor.flush();
     for (const seg of this.#segments.values()) await seg.fh.close().catch(() => undefined);
     this.#segments.clear();
@@ -211,4 +216,21 @@ export class SpoolReader {
     this.stats.deletedSegments++;
     this.#order = this.#order.filter((f) => f !== seg.file);
   }
+}
+
+/** Records not yet acknowledged in `dir`, without taking the reader lock (a writer's queue_size()). */
+export async function spoolSize(dir: string): Promise<number> {
+  let cursor = OPEN_CURSORS.get(resolve(dir));
+  if (!cursor) {
+    cursor = new CursorFile(dir);
+    await cursor.load();
+  }
+  const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => parseSegmentName(f)).sort();
+  let n = 0;
+  for (const file of files) {
+    await scanSegment(join(dir, file), cursor.offsets.get(file) ?? 0, (r) => {
+      if (r.kind === KIND_DATA) n++;
+    }).catch(() => undefined);
+  }
+  return n;
 }
