@@ -23,3 +23,13 @@ export * from './errors.ts';
 export * from '../acct/_errors.ts';
 export * from '../plugins/evbus/_errors.ts';
 export * from '../plugins/queue/_errors.ts';
+/** The queue family's seed-shaped facades (clc_msa_utils, streamtools, infi.ramen_client) and its plugin types. */
+export { QueueFactory, QueueConsumer, QueueProducer, type QueueConfig, type QueueConfigEntry, type ListenCallback, type ReloadSource, type ReloadResult } from '../plugins/queue/_facade/queue-factory.ts';
+export { PRODUCERS, CONSUMER_LOOPS, Producer, ConsumerLoop, consumer, type StreamtoolsHandler, type StreamtoolsOptions } from '../plugins/queue/_facade/streamtools.ts';
+export { HandlerFactory, ConsumerFactory, ConsumerRunner, type MessageQueueConfig, type HandleMsgs, type ConsumerRunnerOptions } from '../plugins/queue/_facade/streamtools-helpers.ts';
+export {
+  QueueWriter, QueueReader, createQueueReaderAndWriter, parseRamenMessage, RAMEN_DEFAULTS,
+  type QueueWriterConfig, type QueueReaderConfig, type ForwardProducer, type PushOptions, type RamenMessage, type ConsumeResult,
+} from '../plugins/queue/_facade/ramen.ts';
+export { setQueueHub } from '../plugins/queue/_facade/default-hub.ts';
+export { isQueueTransport, type QueueMessage, type MessageHandler, type SendOptions, type TransportProducer, type TransportConsumer, type TransportOptions, type QueueTransport } from '../plugins/queue/_lib/types.ts';

@@ -130,11 +130,21 @@ export async function consumer(hub: Hub, opts: TransportOptions): Promise<Transp
     }
   }
 
+  // the route is served from the start (so the port is known before listen()); until a handler is set it
+  // answers 503 and senders retry
+  let current: MessageHandler | undefined;
+  const added = wire === 'ramen'
+    ? await servers.add(host, port, '/api/v1', ['POST'], (req, body, path) => (current ? ramen(current, req, body, path) : notYet()))
+    : await servers.add(host, port, route(queue), [method], (req, body) => (current ? plain(current, req, body) : notYet()));
+  remove = added.remove;
+  state.port = added.port;
+
   const stop = async (): Promise<void> => {
     stopping = true;
     await inFlight.idle();
     const r = remove;
     remove = undefined;
+    current = undefined;
     await r?.();
   };
   return {
@@ -147,17 +157,17 @@ export async function consumer(hub: Hub, opts: TransportOptions): Promise<Transp
       return state.port;
     },
     async listen(handler: MessageHandler): Promise<void> {
-      if (remove) throw new QueueConfigError(`${where}: "${queue}" already has a handler`);
-      stopping = false;
-      const added = wire === 'ramen'
-        ? await servers.add(host, port, '/api/v1', ['POST'], (req, body, path) => ramen(handler, req, body, path))
-        : await servers.add(host, port, route(queue), [method], (req, body) => plain(handler, req, body));
-      remove = added.remove;
-      state.port = added.port;
+      if (!remove) throw new QueueClosedError(`${where}: "${queue}" is closed`);
+      if (current) throw new QueueConfigError(`${where}: "${queue}" already has a handler`);
+      current = handler;
     },
     stop,
     close: stop,
   } as TransportConsumer & { readonly port: number };
+}
+
+async function notYet(): Promise<HttpReply> {
+  return { status: 503, body: '{"code":"UNAVAILABLE","details":"no handler yet"}' };
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

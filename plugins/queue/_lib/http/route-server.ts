@@ -65,8 +65,12 @@ export class RouteServers {
         if (i >= 0) s.routes.splice(i, 1);
         if (s.routes.length === 0) {
           for (const [k, v] of this.#servers) if (v === s) this.#servers.delete(k);
-          await new Promise<void>((r) => s.server.close(() => r()));
-          s.server.closeAllConnections();
+          const closed = new Promise<void>((r) => s.server.close(() => r()));
+          // keep-alive sockets would hold close() open for keepAliveTimeout; the handlers are done by now
+          const sweep = setInterval(() => s.server.closeIdleConnections(), 20);
+          s.server.closeIdleConnections();
+          await closed;
+          clearInterval(sweep);
         }
       },
     };
