@@ -77,6 +77,11 @@ export class SpoolReader {
 
   /** The oldest unacknowledged record available now, or undefined when there is none (yet). */
   async next(): Promise<SpoolRecord | undefined> {
+    // the segment in hand first: listing the directory for every record would cost more than reading it
+    if (this.#order.length > 0) {
+      const rec = await this.#peek(this.#order[this.#turn % this.#order.length] as string);
+      if (rec) return rec;
+    }
     await this.#refresh();
     for (;;) {
       const order = this.#order;
