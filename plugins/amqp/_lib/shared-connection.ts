@@ -187,6 +187,8 @@ export class SharedConnection {
     this.#users.clear();
     const model = this.#model;
     this.#model = undefined;
+    // the manager's close() waits for an attempt in flight, and for the retry wait that attempt's failure starts
+    this.#manager.reconnectTimeInSeconds = 0;
     await within(this.#manager.close(), graceMs);
     if (model) await shutdownModel(model, 0);
     this.#manager.removeAllListeners();
@@ -278,6 +280,7 @@ export class SharedConnection {
     this.#rejectWaiters(failure);
     for (const u of [...this.#users]) u.failed(failure);
     this.#events.emit('failed', failure);
+    this.#manager.reconnectTimeInSeconds = 0;
     void within(this.#manager.close(), 2000);
   }
 
