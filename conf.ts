@@ -71,7 +71,9 @@ export const SUBCOMMANDS: Record<string, SubcommandDef> = {
 
 export const DYNE: Record<string, string[]> = {
   acct: ['acct'],
+  amqp: ['plugins/amqp'],
   evbus: ['plugins/evbus'],
+  http: ['plugins/http'],
   ingress: ['plugins/ingress'],
   queue: ['plugins/queue'],
   serial: ['plugins/serial'],

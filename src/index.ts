@@ -11,6 +11,12 @@ export type { ConfigLoadOptions, ConfigLoadResult } from './pop/config.ts';
 export type {
   IngressEvent, IngressCtx, IngressPlugin, EvbusContexts, EvbusStartOptions, EvbusPublishError, PutOptions, SerialPlugin,
 } from '../plugins/evbus/_lib/types.ts';
+export type {
+  AmqpConnectOptions, AmqpConnection, AmqpConnectionEvent, AmqpConnectionStats, AmqpTls, AmqpTopology, AmqpExchangeSpec,
+  AmqpQueueSpec, AmqpBindingSpec, AmqpDeclared, AmqpPublisherOptions, AmqpPublishOptions, AmqpPublisher,
+  AmqpPublisherStats, AmqpReturnInfo, AmqpConsumeOptions, AmqpDelivery, AmqpHandler, AmqpConsumer, AmqpConsumerStats,
+} from '../plugins/amqp/_lib/types.ts';
+export type { HttpRequestOptions, HttpResponse } from '../plugins/http/_lib/types.ts';
 export { Sub, isSub } from './sub.ts';
 export { Module, isModule } from './module.ts';
 export { HUB, LOGGER, MODULE_LOADER, DYNE_SCANNER } from './tokens.ts';
@@ -22,6 +28,8 @@ export * from './errors.ts';
 /** Each family registers its own codes; the package root exports them all. */
 export * from '../acct/_errors.ts';
 export * from '../plugins/evbus/_errors.ts';
+export * from '../plugins/amqp/_errors.ts';
+export * from '../plugins/http/_errors.ts';
 export * from '../plugins/queue/_errors.ts';
 /** The queue family's seed-shaped facades (clc_msa_utils, streamtools, infi.ramen_client) and its plugin types. */
 export { QueueFactory, QueueConsumer, QueueProducer, type QueueConfig, type QueueConfigEntry, type ListenCallback, type ReloadSource, type ReloadResult } from '../plugins/queue/_facade/queue-factory.ts';
