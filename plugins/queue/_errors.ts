@@ -20,8 +20,6 @@ export const QueueClosedError = defineError('TSPOP_ERR_QUEUE_CLOSED');
 export const QueueBrokerPluginError = defineError('TSPOP_ERR_QUEUE_BROKER_PLUGIN');
 /** The broker refused a declaration (exchange or queue exists with other arguments, access refused). */
 export const QueueTopologyError = defineError('TSPOP_ERR_QUEUE_TOPOLOGY');
-/** A message body could not be decoded (not JSON where JSON was expected). */
-export const QueueDecodeError = defineError('TSPOP_ERR_QUEUE_DECODE');
 
 // ── disk spool ────────────────────────────────────────────────────────────────
 /** The spool directory cannot be used (not a directory, not writable, another reader holds it). */
