@@ -1,30 +1,46 @@
-/** A loopback TCP proxy to a real service, for outage tests: `kill()` drops every connection and stops listening. */
-import { createServer, connect, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+/** Loopback TCP helpers for outage tests: a proxy whose connections can be cut, and a port nothing listens on. */
+import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
 
-export interface TcpProxy {
+export interface CuttableProxy {
   readonly port: number;
-  kill(): Promise<void>;
+  /** Resets every connection through the proxy at once, like a network failure. */
+  cut(): void;
+  close(): Promise<void>;
 }
 
-export async function tcpProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
+/** A TCP proxy to `port` on 127.0.0.1. */
+export async function cuttableProxy(port: number, host = '127.0.0.1'): Promise<CuttableProxy> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
-    const upstream = connect(targetPort, targetHost);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => s.destroy());
+    const upstream = tcpConnect(port, host);
+    for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
+      sockets.add(a);
+      a.on('error', () => b.destroy());
+      a.on('close', () => {
+        sockets.delete(a);
+        b.destroy();
+      });
+      a.pipe(b);
     }
-    client.pipe(upstream).pipe(client);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
-    port: (server.address() as AddressInfo).port,
-    async kill() {
-      const closed = new Promise<void>((r) => server.close(() => r()));
-      for (const s of sockets) s.destroy();
-      await closed;
+    port: (server.address() as { port: number }).port,
+    cut: () => {
+      for (const s of sockets) s.resetAndDestroy();
     },
+    close: () => new Promise<void>((r) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => r());
+    }),
   };
+}
+
+/** A loopback port nothing listens on (connections are refused). */
+export async function deadPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
 }

@@ -3,7 +3,7 @@ import { QueueBrokerPluginError, QueueFactory, type Hub, type QueueMessage } fro
 import { itWith } from '../../helpers/services.ts';
 import { createVhost, deleteVhost, rabbitmqctl } from '../../helpers/rabbitmq.ts';
 import { queueHub, until } from '../../helpers/queue.ts';
-import { tcpProxy } from '../../helpers/tcp-proxy.ts';
+import { cuttableProxy } from '../../helpers/tcp-proxy.ts';
 
 const it = itWith('rabbitmq');
 let vhost = '';
@@ -106,9 +106,9 @@ describe('hub.queue.amqp on the local RabbitMQ', () => {
   // failover is shown with two loopback TCP proxies in front of the real broker as the two "nodes".
   it('a list of broker URLs: when the node in use dies the producer and consumer fail over, losing nothing confirmed', async () => {
     ({ hub } = await queueHub());
-    const a = await tcpProxy(5672);
-    const b = await tcpProxy(5672);
-    cleanup.push(() => a.kill(), () => b.kill());
+    const a = await cuttableProxy(5672);
+    const b = await cuttableProxy(5672);
+    cleanup.push(() => a.close(), () => b.close());
     const urls = [a, b].map((x) => `amqp://guest:guest@127.0.0.1:${x.port}/${encodeURIComponent(vhost)}`);
     const c = await hub.queue.init.consumer('amqp', { queue: 'failover', urls, queue_type: 'quorum' });
     cleanup.push(() => c.close());
@@ -126,7 +126,8 @@ describe('hub.queue.amqp on the local RabbitMQ', () => {
       }
     }));
     await until(() => confirmed.length > 200);
-    await a.kill();
+    // the node dies: its connections reset and it accepts no new ones
+    await a.close();
     await sending;
     await until(() => confirmed.every((id) => got.has(id)), 60_000, 'every confirmed message after failover');
     expect(confirmed.length).toBe(1000);
