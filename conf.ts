@@ -74,8 +74,11 @@ export const SUBCOMMANDS: Record<string, SubcommandDef> = {
 
 export const DYNE: Record<string, string[]> = {
   acct: ['acct'],
+  amqp: ['plugins/amqp'],
   evbus: ['plugins/evbus'],
+  http: ['plugins/http'],
   ingress: ['plugins/ingress'],
   kv: ['plugins/kv'],
+  queue: ['plugins/queue'],
   serial: ['plugins/serial'],
 };

@@ -13,6 +13,12 @@ export type { ConfigLoadOptions, ConfigLoadResult, ConfigKvSource } from './pop/
 export type {
   IngressEvent, IngressCtx, IngressPlugin, EvbusContexts, EvbusStartOptions, EvbusPublishError, PutOptions, SerialPlugin,
 } from '../plugins/evbus/_lib/types.ts';
+export type {
+  AmqpConnectOptions, AmqpConnection, AmqpConnectionEvent, AmqpConnectionStats, AmqpTls, AmqpTopology, AmqpExchangeSpec,
+  AmqpQueueSpec, AmqpBindingSpec, AmqpDeclared, AmqpPublisherOptions, AmqpPublishOptions, AmqpPublisher,
+  AmqpPublisherStats, AmqpReturnInfo, AmqpConsumeOptions, AmqpDelivery, AmqpHandler, AmqpConsumer, AmqpConsumerStats,
+} from '../plugins/amqp/_lib/types.ts';
+export type { HttpRequestOptions, HttpResponse } from '../plugins/http/_lib/types.ts';
 export { Sub, isSub } from './sub.ts';
 export { Module, isModule } from './module.ts';
 export { HUB, LOGGER, MODULE_LOADER, DYNE_SCANNER } from './tokens.ts';
@@ -33,3 +39,16 @@ export * from './errors.ts';
 /** Each family registers its own codes; the package root exports them all. */
 export * from '../acct/_errors.ts';
 export * from '../plugins/evbus/_errors.ts';
+export * from '../plugins/amqp/_errors.ts';
+export * from '../plugins/http/_errors.ts';
+export * from '../plugins/queue/_errors.ts';
+/** The queue family's seed-shaped facades (clc_msa_utils, streamtools, infi.ramen_client) and its plugin types. */
+export { QueueFactory, QueueConsumer, QueueProducer, type QueueConfig, type QueueConfigEntry, type ListenCallback, type ReloadSource, type ReloadResult } from '../plugins/queue/_facade/queue-factory.ts';
+export { PRODUCERS, CONSUMER_LOOPS, Producer, ConsumerLoop, consumer, type StreamtoolsHandler, type StreamtoolsOptions } from '../plugins/queue/_facade/streamtools.ts';
+export { HandlerFactory, ConsumerFactory, ConsumerRunner, type MessageQueueConfig, type HandleMsgs, type ConsumerRunnerOptions } from '../plugins/queue/_facade/streamtools-helpers.ts';
+export {
+  QueueWriter, QueueReader, createQueueReaderAndWriter, parseRamenMessage, RAMEN_DEFAULTS,
+  type QueueWriterConfig, type QueueReaderConfig, type ForwardProducer, type PushOptions, type RamenMessage, type ConsumeResult,
+} from '../plugins/queue/_facade/ramen.ts';
+export { setQueueHub } from '../plugins/queue/_facade/default-hub.ts';
+export { isQueueTransport, type QueueMessage, type MessageHandler, type SendOptions, type TransportProducer, type TransportConsumer, type TransportOptions, type QueueTransport } from '../plugins/queue/_lib/types.ts';

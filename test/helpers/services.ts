@@ -1,6 +1,6 @@
 import { inject, it } from 'vitest';
 
-export type ServiceName = 'rabbitmq' | 'python' | 'etcd';
+export type ServiceName = 'rabbitmq' | 'python' | 'etcd' | 'nats';
 
 /**
  * Guards a test that needs a real service. Under CI=true a missing service is a failure (never a silent pass);

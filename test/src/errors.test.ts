@@ -4,6 +4,9 @@ import * as coreErrors from '../../src/errors.ts';
 import * as acctErrors from '../../acct/_errors.ts';
 import * as evbusErrors from '../../plugins/evbus/_errors.ts';
 import * as kvErrors from '../../plugins/kv/_errors.ts';
+import * as queueErrors from '../../plugins/queue/_errors.ts';
+import * as amqpErrors from '../../plugins/amqp/_errors.ts';
+import * as httpErrors from '../../plugins/http/_errors.ts';
 import { TspopError, defineError, describeError, errorCodes, type TspopErrorClass } from '../../src/errors.ts';
 import { codesOf, errorClasses, neverThrown } from '../helpers/error-registry.ts';
 
@@ -46,7 +49,7 @@ describe('the error registry', () => {
   });
 
   it('holds exactly the codes of the registry modules (a new family adds its module here), each a TSPOP_ERR_ code', () => {
-    const owned = [...codesOf(coreErrors), ...codesOf(acctErrors), ...codesOf(evbusErrors), ...codesOf(kvErrors)];
+    const owned = [...codesOf(coreErrors), ...codesOf(acctErrors), ...codesOf(evbusErrors), ...codesOf(kvErrors), ...codesOf(amqpErrors), ...codesOf(httpErrors), ...codesOf(queueErrors)];
 
     expect(owned.filter((c) => !/^TSPOP_ERR_[A-Z]+(_[A-Z0-9]+)+$/.test(c))).toEqual([]);
     expect(errorCodes().filter((c) => !owned.includes(c))).toEqual([]);
@@ -56,7 +59,7 @@ describe('the error registry', () => {
   it('the package root exports every family\'s classes, and their static code matches their instances\' code', () => {
     const exported = new Map(errorClasses(tspop).map(([, cls]) => [cls.code, cls]));
 
-    for (const code of [...codesOf(coreErrors), ...codesOf(acctErrors), ...codesOf(evbusErrors), ...codesOf(kvErrors)]) {
+    for (const code of [...codesOf(coreErrors), ...codesOf(acctErrors), ...codesOf(evbusErrors), ...codesOf(kvErrors), ...codesOf(amqpErrors), ...codesOf(httpErrors), ...codesOf(queueErrors)]) {
       const cls = exported.get(code);
       expect(cls, code).toBeDefined();
       const err = new (cls as TspopErrorClass)('message');
