@@ -36,7 +36,7 @@ export function vetMsgpack(bytes: Uint8Array): Uint8Array {
   src = bytes;
   flips = [];
   try {
-    mask = Buffer.allocUnsafeSlow(bytes.length);
+    mask = scratch(bytes.length);
     mask.set(bytes);
     run();
     const allUtf8 = isUtf8(mask);
@@ -59,9 +59,20 @@ function dropMask(): void {
   mask = undefined;
 }
 
+/** Kept zeroed between calls: fresh megabytes each time cost more (page faults) than the scan itself. */
+let spare = new Uint8Array(0);
+const KEEP_SPARE = 16 << 20;
+
+function scratch(length: number): Uint8Array {
+  if (length > KEEP_SPARE) return new Uint8Array(length);
+  if (spare.length < length) spare = new Uint8Array(Math.min(KEEP_SPARE, Math.max(length, spare.length * 2)));
+  return spare.subarray(0, length);
+}
+
 function run(): void {
   pos = 0;
   value(false, 0);
+  if (pos > src.length) throw new AcctFormatError('the decrypted data is not msgpack (it ends inside its last value)');
   if (pos !== src.length) throw new AcctFormatError(`the decrypted data holds more than one msgpack value (extra bytes at byte ${pos})`);
 }
 
@@ -122,12 +133,31 @@ function container(at: number, count: number, map: boolean, key: boolean, depth:
   if (depth === MAX_DEPTH) throw new AcctFormatError(`the decrypted data nests deeper than ${MAX_DEPTH} levels at byte ${at}`);
   if (map) {
     for (let i = 0; i < count; i++) {
-      value(true, depth + 1);
-      value(false, depth + 1);
+      if (!skipShort(true)) value(true, depth + 1);
+      if (!skipShort(false)) value(false, depth + 1);
     }
   } else {
-    for (let i = 0; i < count; i++) value(false, depth + 1);
+    for (let i = 0; i < count; i++) if (!skipShort(false)) value(false, depth + 1);
   }
+}
+
+/**
+ * The bulk of a profile file, handled inline: a positive fixint, or a whole fixstr while the mask checks its
+ * UTF-8 (as a key, not 9 bytes long, so not "__proto__"). Anything else goes to value().
+ */
+function skipShort(key: boolean): boolean {
+  if (pos >= src.length) return false;
+  const t = src[pos] as number;
+  if (t < 0x80) {
+    pos++;
+    return true;
+  }
+  if (mask === undefined || t < 0xa0 || t >= 0xc0 || (key && t === 0xa9)) return false;
+  const stop = pos + 1 + (t & 0x1f);
+  if (stop > src.length) return false;
+  mask[pos] = 0;
+  pos = stop;
+  return true;
 }
 
 /** A str or bin of `len` bytes: the key rules, and a flip where the type and the bytes disagree. */

@@ -1,8 +1,10 @@
+import { randomInt } from 'node:crypto';
 import { encode } from '@msgpack/msgpack';
 import { describe, expect, it } from 'vitest';
 import { AcctFormatError } from '../../src/errors.ts';
-import { assertPlainData, packProfiles, splitData, unpackProfiles } from '../../acct/_file-format.ts';
+import { assertPlainData, isPlainObject, packProfiles, splitData, unpackProfiles } from '../../acct/_file-format.ts';
 import { caught } from '../helpers/fixtures.ts';
+import { mulberry32 } from './helpers.ts';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
@@ -116,6 +118,44 @@ describe('packProfiles / unpackProfiles', () => {
     let deep: unknown = 1;
     for (let i = 0; i < 1023; i++) deep = [deep];
     expect(unpackProfiles(raw([0x81, ...str('k'), ...new Array<number>(1023).fill(0x91), 0x01]))).toEqual({ k: deep });
+  });
+});
+
+describe('unpackProfiles fuzz', () => {
+  it('reads 5,000 mutated files as plain data that packs back the same, or AcctFormatError, and nothing else', () => {
+    const seed = Number(process.env.ACCT_FUZZ_SEED ?? randomInt(2 ** 31));
+    const rand = mulberry32(seed);
+    const int = (n: number): number => Math.floor(rand() * n);
+    const secret = 'Hunter2Secret';
+    const base = packProfiles({
+      svc: { p: { password: secret, s: 'grüße 🎉', n: 300, neg: -200, f: 1.5, big: 2 ** 40, l: [1, 'a', null, true], b: new Uint8Array([0xff, 1]), e: {} } },
+      other: { q: { long: 'y'.repeat(40), deep: [[[{ k: 'v' }]]] } },
+      default: 'p',
+    });
+    // header bytes that change what follows: str, bin, map, list, nil, true, fixext, ext 8, int8, never-used
+    const headers = [0xa0, 0xa9, 0xc4, 0xd9, 0x80, 0x8f, 0x90, 0xdc, 0xdf, 0xc0, 0xc3, 0xd4, 0xc7, 0xd0, 0xc1, 0xff];
+    const failures: string[] = [];
+    for (let tried = 1; tried <= 5_000 && failures.length < 5; tried++) {
+      let bytes = Uint8Array.from(base);
+      for (let n = 1 + int(3); n > 0; n--) bytes[int(bytes.length)] = rand() < 0.5 ? int(256) : (headers[int(headers.length)] as number);
+      if (rand() < 0.1) bytes = bytes.subarray(0, int(bytes.length));
+      try {
+        const data = unpackProfiles(bytes);
+        if (!isPlainObject(data)) failures.push(`#${tried} returned ${typeof data}`);
+        let again: unknown;
+        try {
+          again = unpackProfiles(packProfiles(data));
+        } catch {
+          continue; // e.g. a float mutated into NaN: a value tspop refuses to write
+        }
+        if (JSON.stringify(again) !== JSON.stringify(data)) failures.push(`#${tried} does not pack back the same`);
+      } catch (err) {
+        if (!(err instanceof AcctFormatError)) failures.push(`#${tried} threw ${String(err)}`);
+        else if ((err as Error).message.includes(secret)) failures.push(`#${tried} quoted the data: ${(err as Error).message}`);
+      }
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(failures, `fuzz seed ${seed} (rerun with ACCT_FUZZ_SEED=${seed})`).toEqual([]);
   });
 });
 
