@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { itWith } from '../helpers/services.ts';
 import { acctHub, tempDir } from './helpers.ts';
+import { manyProfiles } from './many-profiles.ts';
 
 const it = itWith('python');
 const dir = tempDir();
@@ -52,7 +53,7 @@ function toJson(data: unknown): string {
 
 const pythonKey = () => python('print(Fernet.generate_key().decode())', {}).trim();
 
-/** Python writes `data` (JSON via `load`) as Python acct does; returns its plaintext bytes' length. */
+/** What Python acct writes for `data` (JSON via `load`, so bytes can be given). */
 function pythonWriteData(file: string, key: string, data: unknown): void {
   python('open(FILE, "wb").write(Fernet(KEY).encrypt(msgpack.dumps(load(sys.stdin.read()))))', { KEY: key, FILE: file }, toJson(data));
 }
@@ -94,20 +95,6 @@ const RICH = {
   'grüße': { 'ключ 🎉': 'unicode keys' },
 };
 
-/** 20,000 small profiles of 4 fields, the shape of the acct bench. */
-function manyProfiles(): Record<string, Record<string, Record<string, unknown>>> {
-  const out: Record<string, Record<string, Record<string, unknown>>> = {};
-  for (let i = 0; i < 20_000; i++) {
-    (out[`provider_${i % 20}`] ??= {})[`profile_${i}`] = { host: `db${i}.example.com`, port: 5432 + (i % 100), username: `svc${i}`, password: `pw-${(i * 7919).toString(36)}-é` };
-  }
-  return out;
-}
-
-/** What Python acct writes for `data` (JSON in, so bytes need the `as_bytes` marker). */
-function pythonWrite(file: string, key: string, data: unknown): void {
-  python('data = json.loads(sys.stdin.read())\nopen(FILE, "wb").write(Fernet(KEY).encrypt(msgpack.packb(data)))', { KEY: key, FILE: file }, JSON.stringify(data));
-}
-
 /** What Python acct reads from `file`, as JSON. */
 function pythonRead(file: string, key: string): unknown {
   return JSON.parse(python('print(json.dumps(msgpack.unpackb(Fernet(KEY).decrypt(open(FILE, "rb").read()), raw=False)))', { KEY: key, FILE: file }));
@@ -115,9 +102,9 @@ function pythonRead(file: string, key: string): unknown {
 
 describe('Python acct interop', () => {
   it('reads a file Python wrote, with a key Python generated', async () => {
-    const key = python('print(Fernet.generate_key().decode())', {}).trim();
+    const key = pythonKey();
     const file = join(dir, 'from-python.fernet');
-    pythonWrite(file, key, DATA);
+    pythonWriteData(file, key, DATA);
     const { hub } = await acctHub();
     expect(await hub.acct.init.decryptFile(file, key)).toEqual(DATA);
     await hub.acct.init.unlock(file, key);
@@ -127,7 +114,7 @@ describe('Python acct interop', () => {
   });
 
   it('reads bytes keys and values (old Python acct files) as strings', async () => {
-    const key = python('print(Fernet.generate_key().decode())', {}).trim();
+    const key = pythonKey();
     const file = join(dir, 'bytes.fernet');
     python(
       'data = {b"svc": {b"default": {b"password": b"pw", "mixed": [b"a", "b"], "raw": b"\\xff"}}, "default": b"default"}\n' +
