@@ -7,8 +7,9 @@
  * (msgpack < 1.0, or acct's raw mode) may carry bytes where strings are meant, so bin keys and values that are valid
  * UTF-8 become strings, as acct's `decode_dict` does. Helpers only: the loader skips `_` files.
  */
-import { encode } from '@msgpack/msgpack';
-import { Unpackr } from 'msgpackr';
+import { createRequire } from 'node:module';
+import type * as MsgpackJs from '@msgpack/msgpack';
+import type * as Msgpackr from 'msgpackr';
 import { AcctFormatError } from '../src/errors.ts';
 import type { Dynamic } from '../src/types.ts';
 import { vetMsgpack } from './_vet-msgpack.ts';
@@ -24,18 +25,33 @@ export const DEFAULT_KEY = 'default';
 export const BACKEND_KEY_KEY = 'backend_key';
 export const DEFAULT_BACKEND_KEY = 'acct-backends';
 
+// Each msgpack library is loaded on first use: msgpackr with its native string extractor costs ~13 ms of CPU to
+// load and @msgpack/msgpack ~10 ms, which `acct --help` need not pay, nor a decrypt the encoder or the reverse.
+const load = createRequire(import.meta.url);
+let unpackr: Msgpackr.Unpackr | undefined;
+const NIL = new Uint8Array([0xc0]);
+let msgpackJs: typeof MsgpackJs | undefined;
+
 /**
- * msgpackr decodes about 4x faster than @msgpack/msgpack on files of many small profiles. vetMsgpack checks the
+ * msgpackr decodes about 3x faster than @msgpack/msgpack on files of many small profiles. vetMsgpack checks the
  * bytes first and evens out what msgpackr would read differently, so its result is returned as it is:
  * plain objects for maps, numbers for 64-bit ints (as @msgpack/msgpack gave), copies of bin values (views would
  * keep all the plaintext alive).
  */
-const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number', copyBuffers: true });
+function decoder(): Msgpackr.Unpackr {
+  unpackr ??= new (load('msgpackr') as typeof Msgpackr).Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number', copyBuffers: true });
+  return unpackr;
+}
 
-/** msgpack bytes of `data`, readable by Python's `msgpack.unpackb` (str keys and values stay str). */
+/**
+ * msgpack bytes of `data`, byte for byte what Python's `msgpack.dumps` writes for it (str keys and values stay str).
+ * Not msgpackr: it packs integers beyond 32 bits as float64, which Python would read back as floats.
+ */
 export function packProfiles(data: AcctData): Uint8Array {
   assertPlainData(data);
-  return encode(data, { ignoreUndefined: true });
+  msgpackJs ??= load('@msgpack/msgpack') as typeof MsgpackJs;
+  // encode() makes a fresh Encoder each time: a kept one would hold the last plaintext in its buffer.
+  return msgpackJs.encode(data, { ignoreUndefined: true });
 }
 
 /**
@@ -47,10 +63,14 @@ export function unpackProfiles(bytes: Uint8Array): AcctData {
   let value: unknown;
   try {
     // A plain Uint8Array view: bin values then come out as Uint8Array, not Buffer.
-    value = unpackr.unpack(new Uint8Array(vetted.buffer, vetted.byteOffset, vetted.byteLength));
+    value = decoder().unpack(new Uint8Array(vetted.buffer, vetted.byteOffset, vetted.byteLength));
   } catch {
     // Not reached after vetMsgpack; msgpackr's own messages may quote the data, so none is passed on.
     throw new AcctFormatError('the decrypted data is not msgpack');
+  } finally {
+    // msgpackr keeps its last source and the strings it extracted in module state until the next unpack:
+    // one of nil lets the plaintext go now.
+    decoder().unpack(NIL);
   }
   if (value === null || value === undefined) return {};
   if (!isPlainObject(value)) throw new AcctFormatError(`the decrypted data is ${kindOf(value)}, not a mapping of profiles`);

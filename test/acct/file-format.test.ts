@@ -1,4 +1,6 @@
 import { randomInt } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { encode } from '@msgpack/msgpack';
 import { describe, expect, it } from 'vitest';
 import { AcctFormatError } from '../../src/errors.ts';
@@ -100,6 +102,20 @@ describe('packProfiles / unpackProfiles', () => {
     expect(bin0).toBeInstanceOf(Uint8Array);
     expect(bin0.buffer).not.toBe(bytes.buffer);
     expect(bin0.byteLength).toBe(bin0.buffer.byteLength);
+  });
+
+  it('keeps no reference to the plaintext once it has returned the profiles', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const unpackOne = (): { profiles: unknown; plaintext: WeakRef<ArrayBufferLike> } => {
+      const bytes = packProfiles({ svc: { p: { password: 'x'.repeat(300), list: ['a'.repeat(50), 'b'.repeat(50)] } } });
+      return { profiles: unpackProfiles(bytes), plaintext: new WeakRef(bytes.buffer) };
+    };
+    const { profiles, plaintext } = unpackOne();
+    await new Promise((resolve) => setImmediate(resolve)); // a WeakRef holds its target until the job ends
+    gc();
+    expect(plaintext.deref()).toBeUndefined();
+    expect(profiles).toEqual({ svc: { p: { password: 'x'.repeat(300), list: ['a'.repeat(50), 'b'.repeat(50)] } } });
   });
 
   it('reads maps and lists of every header size (fix, 16 and 32 bit)', () => {
