@@ -29,8 +29,8 @@ export const DEFAULT_BACKEND_KEY = 'acct-backends';
 // load and @msgpack/msgpack ~10 ms, which `acct --help` need not pay, nor a decrypt the encoder or the reverse.
 const load = createRequire(import.meta.url);
 let unpackr: Msgpackr.Unpackr | undefined;
-const NIL = new Uint8Array([0xc0]);
 let msgpackJs: typeof MsgpackJs | undefined;
+const NIL = new Uint8Array([0xc0]);
 
 /**
  * msgpackr decodes about 3x faster than @msgpack/msgpack on files of many small profiles. vetMsgpack checks the

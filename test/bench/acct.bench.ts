@@ -261,7 +261,7 @@ async function againstPython(hub: Hub, dir: string, key: string, baseline: Ferne
   const npmRead = () => decode(Buffer.from(new baseline.Token({ secret, token: readFileSync(theirs, 'latin1'), ttl: 0 }).decode(), 'base64'));
   const npm = await measureOnce(`npm fernet + @msgpack/msgpack: read ${mib(theirs)} (base64 plaintext)`, npmRead, 3);
   report(npm);
-  report(tsFile, npm, { minRatio: 30 });
+  report(tsFile, npm);
 
   // Whole processes, for context only: start-up is the other half of what a user waits for.
   const wall = (run: () => unknown) => {
