@@ -74,7 +74,7 @@ export async function runGather(
     if (p.failure) throw new AcctGatherError(`it failed to load: ${p.failure.message}`, { cause: p.failure.cause });
     if (p.problem) throw new AcctGatherError(p.problem);
     const input: Profiles = {};
-    for (const provider of p.providers) input[provider] = only(copy(profiles[provider]), opts.profileName);
+    for (const provider of p.providers) input[provider] = copy(only(profiles[provider], opts.profileName));
     const result: unknown = await p.mod.gather(input);
     const processed = checkProcessed(result, p);
     opts.gathered.push({ ref: p.ref, mod: p.mod, processed, held: opts.hold === true });

@@ -1,8 +1,12 @@
+import { randomInt } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { encode } from '@msgpack/msgpack';
 import { describe, expect, it } from 'vitest';
 import { AcctFormatError } from '../../acct/_errors.ts';
-import { assertPlainData, packProfiles, splitData, unpackProfiles } from '../../acct/_file-format.ts';
+import { assertPlainData, isPlainObject, packProfiles, splitData, unpackProfiles } from '../../acct/_file-format.ts';
 import { caught } from '../helpers/fixtures.ts';
+import { mulberry32 } from './helpers.ts';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
@@ -53,10 +57,121 @@ describe('packProfiles / unpackProfiles', () => {
     ['a bin __proto__ key', raw(map([bin(utf8('__proto__')), map([str('polluted'), [0xc3]])]))],
     ['a bin key that is not UTF-8', raw(map([bin(new Uint8Array([0xff])), [1]]))],
     ['a boolean key', raw(map([[0xc3], [1]]))],
+    ['a nil key', raw(map([[0xc0], [1]]))],
+    ['a list key', raw(map([[0x91, 0x01], [1]]))],
+    ['a map key', raw(map([[0x80], [1]]))],
+    ['a str8 __proto__ key', raw(map([[0xd9, 9, ...utf8('__proto__')], map([str('polluted'), [0xc3]])]))],
+    ['a nested __proto__ key', raw(map([str('svc'), map([str('__proto__'), map([str('polluted'), [0xc3]])])]))],
+    ['a str key that is not UTF-8', raw(map([[0xa1, 0xff], [1]]))],
+    ['a msgpack extension (timestamp)', raw(map([str('t'), [0xd6, 0xff, 0, 0, 0, 1]]))],
+    ['a msgpackr record definition', raw(map([str('r'), [0xd4, 0x72, 0x40]]))],
+    ['an ext 8', raw(map([str('e'), [0xc7, 1, 5, 0x61]]))],
+    ['a header cut short', raw([0x81, 0xa1, 0x61, 0xdc, 0x00])],
+    ['a count larger than the data', raw([0xdd, 0xff, 0xff, 0xff, 0xff, 0x01])],
+    ['a string longer than the data', raw(map([str('k'), [0xdb, 0, 0, 1, 0, 0x62, 0x63, 0x64]]))],
+    ['a map missing its last value', raw([0x82, ...str('a'), 0x01, ...str('bcd')])],
+    ['nesting deeper than 1024', raw([0x81, ...str('k'), ...new Array<number>(1025).fill(0x91), 0x01])],
   ])('rejects %s with AcctFormatError and no data in the message', (_name, bytes) => {
     const err = formatError(() => unpackProfiles(bytes));
     expect(err.message).not.toContain('bcd');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('reads number keys as their decimal text, as a JavaScript object must', () => {
+    // { 1: 'a', -5: 'b', 2.5: 'c', 2**40: 'd' }: Python writes them; Python acct itself refuses them (strict_map_key)
+    const bytes = raw(map([[0x01], str('a')], [[0xfb], str('b')], [[0xcb, ...new Uint8Array(new Float64Array([2.5]).buffer).reverse()], str('c')], [[0xcf, 0, 0, 1, 0, 0, 0, 0, 0], str('d')]));
+    expect(unpackProfiles(bytes)).toEqual({ 1: 'a', '-5': 'b', '2.5': 'c', 1099511627776: 'd' });
+  });
+
+  it('keeps a str that is not UTF-8 as its bytes instead of replacing them with U+FFFD', () => {
+    // msgpack < 1.0 packed Python bytes as str: { 'svc': { 'p': { 'key': b'\xff\xfe', 'after': 'x' } }, 'z': [b'\xc3'] }
+    const inner = map([str('key'), [0xa2, 0xff, 0xfe]], [str('after'), str('x')]);
+    const long = [0xd9, 40, 0xff, ...new Array<number>(39).fill(0x61)];
+    const bytes = raw(map([str('svc'), map([str('p'), inner])], [str('z'), [0x92, 0xa1, 0xc3, ...long]]));
+    const copy = Uint8Array.from(bytes);
+    expect(unpackProfiles(bytes)).toEqual({
+      svc: { p: { key: new Uint8Array([0xff, 0xfe]), after: 'x' } },
+      z: [new Uint8Array([0xc3]), Uint8Array.from(long.slice(2))],
+    });
+    expect(bytes).toEqual(copy); // the caller's bytes are not rewritten in place
+  });
+
+  it('returns bin values as copies, so the profiles do not keep the plaintext alive', () => {
+    const bytes = raw(map([str('k'), bin(new Uint8Array([0xff, 0x00]))]));
+    const bin0 = unpackProfiles(bytes).k as Uint8Array;
+    expect(bin0).toBeInstanceOf(Uint8Array);
+    expect(bin0.buffer).not.toBe(bytes.buffer);
+    expect(bin0.byteLength).toBe(bin0.buffer.byteLength);
+  });
+
+  it('keeps no reference to the plaintext once it has returned the profiles', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const unpackOne = (): { profiles: unknown; plaintext: WeakRef<ArrayBufferLike> } => {
+      const bytes = packProfiles({ svc: { p: { password: 'x'.repeat(300), list: ['a'.repeat(50), 'b'.repeat(50)] } } });
+      return { profiles: unpackProfiles(bytes), plaintext: new WeakRef(bytes.buffer) };
+    };
+    const { profiles, plaintext } = unpackOne();
+    await new Promise((resolve) => setImmediate(resolve)); // a WeakRef holds its target until the job ends
+    gc();
+    expect(plaintext.deref()).toBeUndefined();
+    expect(profiles).toEqual({ svc: { p: { password: 'x'.repeat(300), list: ['a'.repeat(50), 'b'.repeat(50)] } } });
+  });
+
+  it('reads maps and lists of every header size (fix, 16 and 32 bit)', () => {
+    const data = {
+      m15: Object.fromEntries(Array.from({ length: 15 }, (_, i) => [`k${i}`, i])),
+      m16: Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`k${i}`, i])),
+      m65536: Object.fromEntries(Array.from({ length: 65536 }, (_, i) => [`k${i}`, i])),
+      l15: new Array<string>(15).fill('x'),
+      l65536: new Array<null>(65536).fill(null),
+      s31: 'a'.repeat(31), s32: 'a'.repeat(32), s256: 'é'.repeat(128), s65536: 'b'.repeat(65536),
+    };
+    expect(unpackProfiles(encode(data))).toEqual(data);
+  });
+
+  it('reads nesting 1024 deep (Python packs up to 511)', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 1023; i++) deep = [deep];
+    expect(unpackProfiles(raw([0x81, ...str('k'), ...new Array<number>(1023).fill(0x91), 0x01]))).toEqual({ k: deep });
+  });
+});
+
+describe('unpackProfiles fuzz', () => {
+  it('reads 5,000 mutated files as plain data that packs back the same, or AcctFormatError, and nothing else', () => {
+    const seed = Number(process.env.ACCT_FUZZ_SEED ?? randomInt(2 ** 31));
+    const rand = mulberry32(seed);
+    const int = (n: number): number => Math.floor(rand() * n);
+    const secret = 'Hunter2Secret';
+    const base = packProfiles({
+      svc: { p: { password: secret, s: 'grüße 🎉', n: 300, neg: -200, f: 1.5, big: 2 ** 40, l: [1, 'a', null, true], b: new Uint8Array([0xff, 1]), e: {} } },
+      other: { q: { long: 'y'.repeat(40), deep: [[[{ k: 'v' }]]] } },
+      default: 'p',
+    });
+    // header bytes that change what follows: str, bin, map, list, nil, true, fixext, ext 8, int8, never-used
+    const headers = [0xa0, 0xa9, 0xc4, 0xd9, 0x80, 0x8f, 0x90, 0xdc, 0xdf, 0xc0, 0xc3, 0xd4, 0xc7, 0xd0, 0xc1, 0xff];
+    const failures: string[] = [];
+    for (let tried = 1; tried <= 5_000 && failures.length < 5; tried++) {
+      let bytes = Uint8Array.from(base);
+      for (let n = 1 + int(3); n > 0; n--) bytes[int(bytes.length)] = rand() < 0.5 ? int(256) : (headers[int(headers.length)] as number);
+      if (rand() < 0.1) bytes = bytes.subarray(0, int(bytes.length));
+      try {
+        const data = unpackProfiles(bytes);
+        if (!isPlainObject(data)) failures.push(`#${tried} returned ${typeof data}`);
+        let again: unknown;
+        try {
+          again = unpackProfiles(packProfiles(data));
+        } catch {
+          continue; // e.g. a float mutated into NaN: a value tspop refuses to write
+        }
+        if (JSON.stringify(again) !== JSON.stringify(data)) failures.push(`#${tried} does not pack back the same`);
+      } catch (err) {
+        if (!(err instanceof AcctFormatError)) failures.push(`#${tried} threw ${String(err)}`);
+        else if ((err as Error).message.includes(secret)) failures.push(`#${tried} quoted the data: ${(err as Error).message}`);
+      }
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(failures, `fuzz seed ${seed} (rerun with ACCT_FUZZ_SEED=${seed})`).toEqual([]);
   });
 });
 

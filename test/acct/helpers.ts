@@ -27,3 +27,15 @@ export function tempDir(prefix = 'tspop-acct-'): string {
 export function logText(log: MemoryLogger): string {
   return log.records.map((r) => `${r.level} ${r.msg} ${JSON.stringify(r.fields ?? {})}`).join('\n');
 }
+
+/** Small seeded PRNG so a failing fuzz run can be replayed from its seed. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

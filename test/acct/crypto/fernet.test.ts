@@ -7,6 +7,7 @@ import fernetOracle from 'fernet';
 import { decrypt, encrypt, generateKey } from '../../../acct/crypto/fernet.ts';
 import { TspopError } from '../../../src/errors.ts';
 import { AcctInvalidKeyError, AcctInvalidTokenError, AcctOptionsError } from '../../../acct/_errors.ts';
+import { mulberry32 } from '../helpers.ts';
 
 const hub = {} as never;
 const KEY = 'cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=';
@@ -363,17 +364,6 @@ describe('fuzz', () => {
   });
 });
 
-/** Small seeded PRNG so a failing fuzz run can be replayed from its seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface FernetOracle {
   Secret: new (key: string) => object;
