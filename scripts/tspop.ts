@@ -3,8 +3,6 @@
  * `tspop types [dyne...] [--out FILE]` writes the declaration file that types them.
  */
 import { runCli } from '../src/cli/run-cli.ts';
-import { printTree } from '../src/cli/tree.ts';
-import { writeTypes } from '../src/cli/write-types.ts';
 
 export default function main(argv = process.argv.slice(2)): Promise<number> {
   return runCli({
@@ -12,8 +10,15 @@ export default function main(argv = process.argv.slice(2)): Promise<number> {
     config: ['tspop'],
     argv,
     async main({ hub, subcommand }) {
-      if (subcommand === 'tree') return printTree(hub, hub.OPT.tspop.dynes ?? [], hub.OPT.tspop.json === true);
-      if (subcommand === 'types') return writeTypes(hub, hub.OPT.tspop.dynes ?? [], hub.OPT.tspop.out);
+      // each subcommand's code loads when it runs, so --help and usage errors start fast
+      if (subcommand === 'tree') {
+        const { printTree } = await import('../src/cli/tree.ts');
+        return printTree(hub, hub.OPT.tspop.dynes ?? [], hub.OPT.tspop.json === true);
+      }
+      if (subcommand === 'types') {
+        const { writeTypes } = await import('../src/cli/write-types.ts');
+        return writeTypes(hub, hub.OPT.tspop.dynes ?? [], hub.OPT.tspop.out);
+      }
       process.stderr.write('tspop: missing command (try: tspop tree, tspop types, tspop --help)\n');
       return 2;
     },

@@ -1,8 +1,10 @@
 import { pathToFileURL } from 'node:url';
 import { withTimeout } from './with-timeout.ts';
 import { resolveTsLoaderMode, type TsLoaderMode } from './loader/ts-loader-mode.ts';
-import { TsModuleCache } from './loader/ts-module-cache.ts';
-import { TS_FILE } from './loader/resolve-import.ts';
+import type { TsModuleCache } from './loader/ts-module-cache.ts';
+
+/** The file endings the transform handles (resolve-import.ts has the same; this one keeps the loader out of start-up). */
+const TS_FILE = /\.(?:[mc]?ts|tsx)$/;
 
 /** Imports plugin and conf files. A core service: swap it in `hub.container` to load from elsewhere. */
 export interface ModuleLoader {
@@ -29,11 +31,20 @@ let sourceMaps = false;
  */
 export class NodeModuleLoader implements ModuleLoader {
   private readonly mode: 'transform' | 'native';
-  private readonly cache: TsModuleCache;
+  private readonly root: string;
+  private readonly cacheDir: string | undefined;
+  /** Made on the first `.ts` file: a process that loads only `.js` never imports the transform machinery. */
+  private cache: Promise<TsModuleCache> | undefined;
 
   constructor(options: NodeModuleLoaderOptions = {}) {
     this.mode = resolveTsLoaderMode(options.ts);
-    this.cache = new TsModuleCache({ root: options.root ?? process.cwd(), cacheDir: options.cacheDir });
+    this.root = options.root ?? process.cwd();
+    this.cacheDir = options.cacheDir;
+  }
+
+  private tsCache(): Promise<TsModuleCache> {
+    this.cache ??= import('./loader/ts-module-cache.ts').then((m) => new m.TsModuleCache({ root: this.root, cacheDir: this.cacheDir }));
+    return this.cache;
   }
 
   async load(path: string, opts: { fresh?: boolean; timeoutMs?: number } = {}): Promise<Record<string, unknown>> {
@@ -46,7 +57,7 @@ export class NodeModuleLoader implements ModuleLoader {
     if (this.mode === 'transform' && TS_FILE.test(path)) {
       // stack traces and errors then name the .ts file and line (the cached copies carry inline source maps)
       if (!sourceMaps) process.setSourceMapsEnabled((sourceMaps = true));
-      file = await this.cache.modulePath(path);
+      file = await (await this.tsCache()).modulePath(path);
     }
     const url = pathToFileURL(file);
     // the cache names change with content; the query re-runs a module whose content did not (pop's reload)
