@@ -37,9 +37,14 @@ files.forEach((f, i) => { report.exports[f] = Object.keys(mods[i]).sort(); });
 if (call) {
   try { mods[0][call](undefined, { why: 'on purpose' }); } catch (err) { report.stack = err.stack; }
 }
+const children = () => execFileSync('ps', ['-A', '-o', 'pid=,ppid=,stat=,args='], { encoding: 'utf8' })
+  .split('\\n').map((l) => l.trim().split(/\\s+/))
+  .filter((c) => c[1] === String(process.pid) && !c[2]?.startsWith('Z') && !c[3]?.endsWith('ps'))
+  .map((c) => c.slice(3).join(' '));
 process.once('beforeExit', () => {
-  const ps = execFileSync('ps', ['-A', '-o', 'pid=,ppid=,args='], { encoding: 'utf8' });
-  report.children = ps.split('\\n').map((l) => l.trim().split(/\\s+/)).filter((c) => c[1] === String(process.pid) && !c[2]?.endsWith('ps')).map((c) => c.slice(2).join(' '));
+  // a child that was told to stop may take a moment to go on a loaded machine; one that stays is the bug
+  for (let i = 0; i < 50 && children().length > 0; i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+  report.children = children();
   console.log(JSON.stringify(report));
 });
 `;
