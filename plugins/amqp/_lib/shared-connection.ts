@@ -256,6 +256,7 @@ export class SharedConnection {
     }
     const delay = this.#nextDelay();
     this.#manager.reconnectTimeInSeconds = delay / 1000;
+    this.#events.emit('connectFailed', { error: this.#lastError, attempt: this.#attempt, retryInMs: delay });
     if (this.#attempt === 1 || this.#attempt % 10 === 0) {
       const fields = this.#fields({ attempt: this.#attempt, retryInMs: delay, error: this.#lastError });
       if (isLoginRefused(err)) this.#log.error('amqp login refused: check the user name, password and vhost; retrying', fields);
