@@ -146,6 +146,21 @@ describe('hub.amqp.consumer', () => {
     await proxy.close();
   }, 60_000);
 
+  it('subscribes again when the broker cancels it (queue deleted): the topology is declared again first', async () => {
+    const conn = await open();
+    await t.hub.amqp.topology.declare(conn, { queues: [{ name: 'c-deleted', durable: false }] });
+    const got: string[] = [];
+    const consumer = await t.hub.amqp.consumer.consume(conn, 'c-deleted', (m: AmqpDelivery) => void got.push(m.content.toString()));
+    const raw = await connect({ ...BROKER, vhost: t.vhost });
+    await (await raw.createChannel()).deleteQueue('c-deleted');
+    await raw.close();
+
+    await vi.waitFor(() => expect(consumer.stats.subscribes).toBe(2), { timeout: 20_000 });
+    await t.hub.amqp.publisher.create(conn).publish('', 'c-deleted', 'after', { mandatory: true });
+
+    await vi.waitFor(() => expect(got).toEqual(['after']), { timeout: 20_000 });
+  });
+
   it('a queue that does not exist fails consume() with TSPOP_ERR_AMQP_TOPOLOGY (404), and the connection stays up', async () => {
     const conn = await open();
 
