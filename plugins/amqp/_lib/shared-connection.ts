@@ -138,7 +138,10 @@ export class SharedConnection {
 
   /** Declares every registered topology again, in order (after a reconnect, or when the broker cancelled a consumer). */
   async redeclare(model: ChannelModel, gen = this.#gen): Promise<void> {
-    for (const job of [...this.#topology]) {
+    // the live list: a declare() made while this runs is run too (its caller waits for it), in order
+    const done = new Set<TopologyJob>();
+    for (let job: TopologyJob | undefined = this.#topology[0]; job !== undefined; job = this.#topology.find((j) => !done.has(j))) {
+      done.add(job);
       if (this.#gen !== gen || this.#closed) return;
       try {
         await job.run(model);
