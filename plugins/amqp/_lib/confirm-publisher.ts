@@ -202,6 +202,7 @@ export class ConfirmPublisher implements AmqpPublisher, ChannelUser {
     if (e.done || e.gen !== gen) return;
     if (err === null || err === undefined) {
       this.#stats.confirmed++;
+      this.#channelFailures = 0;
       if (e.returned) {
         this.#stats.returned++;
         const r = e.returned;

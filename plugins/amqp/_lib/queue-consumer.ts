@@ -137,7 +137,10 @@ export class QueueConsumer implements AmqpConsumer, ChannelUser {
         this.#settleFirst(Object.assign(new AmqpTopologyError(`amqp consumer ${this.#o.label}: cannot consume from queue "${this.queue}": ${safeText(replyTextOf(cause), this.#conn.settings.secrets)}`, { cause }), { replyCode: replyCodeOf(cause) }));
         return;
       }
-      if (this.#conn.isCurrent(connGen)) this.#retrySoon(cause, false);
+      // 404/405: the queue is missing or still locked by our previous connection (an exclusive queue outlives a reset
+      // socket until the broker notices): declare the topology again before the next try
+      const code = replyCodeOf(cause);
+      if (this.#conn.isCurrent(connGen)) this.#retrySoon(cause, code === 404 || code === 405);
       return;
     }
     this.#opening = false;
