@@ -18,7 +18,7 @@ import { report, section, type Measurement } from './lib.ts';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const QUEUE = 'tspop-bench-amqp';
 const N = 20_000;
-const ROUNDS = 7;
+const ROUNDS = 11;
 const PREFETCH = 200;
 const BODY = Buffer.alloc(100, 'x');
 
