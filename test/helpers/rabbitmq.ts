@@ -18,9 +18,25 @@ export async function rabbitmqctl(...args: string[]): Promise<string> {
 
 export async function createVhost(): Promise<string> {
   const vhost = `evbus-test-${randomUUID().slice(0, 8)}`;
-  await rabbitmqctl('add_vhost', vhost);
-  await rabbitmqctl('set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*');
+  await whenRunning(() => rabbitmqctl('add_vhost', vhost));
+  await whenRunning(() => rabbitmqctl('set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*'));
   return vhost;
+}
+
+/**
+ * Runs a rabbitmqctl command, waiting out a broker that another process is restarting (the machine's RabbitMQ is
+ * shared: a stop_app elsewhere must not fail this file's setup).
+ */
+async function whenRunning<T>(command: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await command();
+    } catch (err) {
+      const restarting = /start_app|not running|nodedown|unable to perform an operation/i.test(String((err as Error).message));
+      if (!restarting || attempt >= 3) throw err;
+      await rabbitmqctl('await_startup', '--timeout', '60').catch(() => undefined);
+    }
+  }
 }
 
 export async function deleteVhost(vhost: string): Promise<void> {
