@@ -71,6 +71,7 @@ export const SUBCOMMANDS: Record<string, SubcommandDef> = {
 
 export const DYNE: Record<string, string[]> = {
   acct: ['acct'],
+  dripline: ['plugins/dripline'],
   evbus: ['plugins/evbus'],
   ingress: ['plugins/ingress'],
   serial: ['plugins/serial'],

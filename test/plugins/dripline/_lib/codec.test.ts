@@ -16,7 +16,7 @@ function request(payload: unknown): DriplineRequest {
 /** What a consumer would receive for an outgoing message (amqplib decodes typed fields back to numbers). */
 function delivered(out: AmqpOutgoing, routingKey = 'peaches'): AmqpIncoming {
   const headers: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(out.options.headers)) headers[k] = v && typeof v === 'object' && '!' in v ? (v as { value: unknown }).value : v;
+  for (const [k, v] of Object.entries(out.options.headers)) headers[k] = v && typeof v === 'object' && '!' in v ? (v as unknown as { value: unknown }).value : v;
   return { content: out.body, fields: { routingKey }, properties: { ...out.options, headers } };
 }
 
