@@ -11,6 +11,12 @@ export type { ConfigLoadOptions, ConfigLoadResult } from './pop/config.ts';
 export type {
   IngressEvent, IngressCtx, IngressPlugin, EvbusContexts, EvbusStartOptions, EvbusPublishError, PutOptions, SerialPlugin,
 } from '../plugins/evbus/_lib/types.ts';
+export type {
+  Endpoint, EndpointConfig, EndpointContext, EndpointAttribute, EndpointCommand, EndpointModule,
+} from '../plugins/dripline/_lib/endpoint-types.ts';
+export type { DriplineRequest, DriplineReply, DriplineAlert, DriplineMessage, SenderInfo } from '../plugins/dripline/_lib/message.ts';
+export type { ValueStore } from '../plugins/dripline/_lib/value-store.ts';
+export { ReturnCode } from '../plugins/dripline/_lib/return-codes.ts';
 export { Sub, isSub } from './sub.ts';
 export { Module, isModule } from './module.ts';
 export { HUB, LOGGER, MODULE_LOADER, DYNE_SCANNER } from './tokens.ts';
@@ -22,3 +28,4 @@ export * from './errors.ts';
 /** Each family registers its own codes; the package root exports them all. */
 export * from '../acct/_errors.ts';
 export * from '../plugins/evbus/_errors.ts';
+export * from '../plugins/dripline/_errors.ts';
