@@ -12,6 +12,12 @@ export type {
   IngressEvent, IngressCtx, IngressPlugin, EvbusContexts, EvbusStartOptions, EvbusPublishError, PutOptions, SerialPlugin,
 } from '../plugins/evbus/_lib/types.ts';
 export type {
+  AmqpConnectOptions, AmqpConnection, AmqpConnectionEvent, AmqpConnectionStats, AmqpTls, AmqpTopology, AmqpExchangeSpec,
+  AmqpQueueSpec, AmqpBindingSpec, AmqpDeclared, AmqpPublisherOptions, AmqpPublishOptions, AmqpPublisher,
+  AmqpPublisherStats, AmqpReturnInfo, AmqpConsumeOptions, AmqpDelivery, AmqpHandler, AmqpConsumer, AmqpConsumerStats,
+} from '../plugins/amqp/_lib/types.ts';
+export type { HttpRequestOptions, HttpResponse } from '../plugins/http/_lib/types.ts';
+export type {
   Endpoint, EndpointConfig, EndpointContext, EndpointAttribute, EndpointCommand, EndpointModule,
 } from '../plugins/dripline/_lib/endpoint-types.ts';
 export type { DriplineRequest, DriplineReply, DriplineAlert, DriplineMessage, SenderInfo } from '../plugins/dripline/_lib/message.ts';
@@ -28,4 +34,6 @@ export * from './errors.ts';
 /** Each family registers its own codes; the package root exports them all. */
 export * from '../acct/_errors.ts';
 export * from '../plugins/evbus/_errors.ts';
+export * from '../plugins/amqp/_errors.ts';
+export * from '../plugins/http/_errors.ts';
 export * from '../plugins/dripline/_errors.ts';
