@@ -23,7 +23,7 @@ export async function open(hub: Hub, opts: ClientOptions = {}): Promise<OpenClie
   const { mesh, auth } = resolveConnect(opts);
   const link = hub.dripline.link.open(mesh, auth, `dripline/client/${opts.name ?? 'dragonfly'}`);
   try {
-    await link.whenConnected(opts.connectTimeoutMs ?? 10_000);
+    await link.whenConnected(opts.connectTimeoutMs ?? 10_000, opts.connectAttempts);
     const client = await DriplineClient.open(link, mesh, opts.name ?? 'dragonfly');
     let closing: Promise<void> | undefined;
     const close = () => (closing ??= (async () => {

@@ -18,6 +18,7 @@ export async function __init__(hub: Hub): Promise<void> {
 
 interface AmqpConnectionLike {
   readonly label: string;
+  readonly stats: { readonly connectFailures: number };
   whenConnected(timeoutMs?: number): Promise<void>;
   close(opts?: { drainMs?: number }): Promise<void>;
 }
@@ -36,9 +37,9 @@ export function open(hub: Hub, mesh: MeshConfig, auth: BrokerAuth, label: string
   const consumers = new Set<LinkConsumer>();
   return {
     label: conn.label,
-    async whenConnected(timeoutMs: number) {
+    async whenConnected(timeoutMs: number, maxFailedAttempts?: number) {
       try {
-        await conn.whenConnected(timeoutMs);
+        await (maxFailedAttempts ? failFast(conn, timeoutMs, maxFailedAttempts) : conn.whenConnected(timeoutMs));
       } catch (err) {
         throw linkError(err, `${mesh.broker}:${mesh.broker_port}`);
       }
@@ -61,7 +62,8 @@ export function open(hub: Hub, mesh: MeshConfig, auth: BrokerAuth, label: string
       if (closed) throw new DriplineClosedError(`link ${label} is closed; nothing was sent to ${routingKey}`);
       publisher ??= hub.amqp.publisher.create(conn, { label }) as AmqpPublisherLike;
       try {
-        await publisher.publish(exchange, routingKey, message.body, { ...message.options, mandatory });
+        // transient, as dripline-cpp sends: every dripline queue is non-durable anyway
+        await publisher.publish(exchange, routingKey, message.body, { ...message.options, mandatory, persistent: false });
       } catch (err) {
         throw linkError(err, `${mesh.broker}:${mesh.broker_port}`, exchange, routingKey);
       }
@@ -76,13 +78,39 @@ export function open(hub: Hub, mesh: MeshConfig, auth: BrokerAuth, label: string
   };
 }
 
+/**
+ * Connected within `timeoutMs`, or a failure once `attempts` connection attempts failed (a CLI should not wait
+ * out its whole timeout for a broker that refuses connections): the layer's own error then names the brokers
+ * tried and the last error.
+ */
+async function failFast(conn: AmqpConnectionLike, timeoutMs: number, attempts: number): Promise<void> {
+  const base = conn.stats.connectFailures;
+  let timer: NodeJS.Timeout | undefined;
+  const tooMany = new Promise<void>((resolve) => {
+    timer = setInterval(() => {
+      if (conn.stats.connectFailures - base >= attempts) resolve();
+    }, 25);
+  });
+  try {
+    await Promise.race([conn.whenConnected(timeoutMs), tooMany.then(() => conn.whenConnected(1))]);
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 function linkError(err: unknown, broker: string, exchange?: string, routingKey?: string): Error {
   const code = (err as { code?: unknown } | null)?.code;
   if (code === 'TSPOP_ERR_AMQP_RETURNED') {
     return new DriplineUnroutableError(`nothing is bound to routing key ${JSON.stringify(routingKey)} on exchange ${exchange}: no service has that endpoint`, { cause: err });
   }
-  if (code === 'TSPOP_ERR_AMQP_UNREACHABLE' || code === 'TSPOP_ERR_AMQP_LOGIN_REFUSED') {
-    return new DriplineBrokerError(`cannot connect to the broker at ${broker}: ${describeError(err, { redact: true })}`, { cause: err });
+  if (code === 'TSPOP_ERR_AMQP_UNREACHABLE') {
+    // the layer names the brokers it tried and the last error; the broker is already in our message
+    const text = describeError(err, { redact: true });
+    const last = /\(tried [^)]*\): (.*)$/.exec(text)?.[1] ?? text;
+    return new DriplineBrokerError(`cannot connect to the broker at ${broker}: ${last}`, { cause: err });
+  }
+  if (code === 'TSPOP_ERR_AMQP_LOGIN_REFUSED') {
+    return new DriplineBrokerError(`the broker at ${broker} refused the login: ${describeError(err, { redact: true })}`, { cause: err });
   }
   return err as Error;
 }

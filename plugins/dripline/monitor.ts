@@ -25,7 +25,7 @@ export async function open(hub: Hub, opts: MonitorOpenOptions, onMessage: (seen:
   const exchange = opts.exchange ?? mesh.alerts_exchange;
   const link = hub.dripline.link.open(mesh, auth, `dripline/monitor/${exchange}`);
   try {
-    await link.whenConnected(opts.connectTimeoutMs ?? 10_000);
+    await link.whenConnected(opts.connectTimeoutMs ?? 10_000, opts.connectAttempts);
     const mon = await openMonitor(link, { exchange, keys: opts.keys }, onMessage);
     let stopping: Promise<void> | undefined;
     const stop = () => (stopping ??= (async () => {

@@ -19,6 +19,8 @@ export interface StartOptions extends ServeOptions {
   readonly auth?: BrokerAuth;
   /** How long to wait for the broker before failing with TSPOP_ERR_DRIPLINE_BROKER (default 10000). */
   readonly connectTimeoutMs?: number;
+  /** Fail with TSPOP_ERR_DRIPLINE_BROKER once this many connection attempts failed, before the timeout. */
+  readonly connectAttempts?: number;
 }
 
 export interface RunningService {
@@ -53,7 +55,7 @@ export async function start(hub: Hub, source: string | Readonly<Record<string, u
     })()),
   };
   try {
-    await link.whenConnected(opts.connectTimeoutMs ?? 10_000);
+    await link.whenConnected(opts.connectTimeoutMs ?? 10_000, opts.connectAttempts);
     await built.service.start(link);
     forget = hub.dripline.init.track({ name: `service ${running.name}`, stop: running.stop });
     await runSetupCalls(built);

@@ -11,6 +11,8 @@ export interface ConnectOptions {
   readonly authFile?: string;
   /** Wait this long for the broker before failing with 101 (default 10000). */
   readonly connectTimeoutMs?: number;
+  /** Fail with 101 once this many connection attempts failed, before the timeout (a CLI: 3). */
+  readonly connectAttempts?: number;
   /** Read ~/.dripline_mesh.yaml (default true). */
   readonly userMesh?: boolean;
   readonly env?: Readonly<Record<string, string | undefined>>;

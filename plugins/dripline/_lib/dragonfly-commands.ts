@@ -41,9 +41,11 @@ function integer(o: Opts, k: string, flag: string): number | undefined {
 }
 
 /** Connection options every subcommand shares (-b, -p, --vhost, --auth-file). */
-export function connectOptions(o: Opts): { broker?: string; mesh: Partial<MeshConfig>; authFile?: string } {
+export function connectOptions(o: Opts): { broker?: string; mesh: Partial<MeshConfig>; authFile?: string; connectAttempts: number } {
   const port = integer(o, 'port', '--port');
   return {
+    // dl-agent gives up on a broker that refuses connections instead of waiting out the whole timeout
+    connectAttempts: 3,
     broker: str(o, 'broker'),
     mesh: { ...(port !== undefined ? { broker_port: port } : {}), ...(str(o, 'vhost') ? { vhost: str(o, 'vhost') } : {}) },
     authFile: str(o, 'auth_file'),
@@ -122,7 +124,7 @@ export async function serveCommand(hub: Hub, p: ParsedArgs, io: CommandIo): Prom
   };
   const hb = str(p.options, 'heartbeat_interval_s');
   const running = await hub.dripline.service.start(config, {
-    broker: c.broker, mesh, keys: list(p.options, 'keys'),
+    broker: c.broker, mesh, keys: list(p.options, 'keys'), connectAttempts: 5,
     ...(c.authFile ? { auth: readAuth(c.authFile) } : {}),
     ...(hb !== undefined ? { heartbeatIntervalS: Number(castArg(hb)) } : {}),
   });

@@ -19,8 +19,11 @@ export interface LinkConsumer {
 export interface MeshLink {
   /** Human label (redacted broker address) for messages. */
   readonly label: string;
-  /** Resolves when connected; rejects with TSPOP_ERR_DRIPLINE_BROKER (101) when the broker cannot be reached in time. */
-  whenConnected(timeoutMs: number): Promise<void>;
+  /**
+   * Resolves when connected; rejects with TSPOP_ERR_DRIPLINE_BROKER (101) when the broker cannot be reached within
+   * `timeoutMs`, or (when given) once `maxFailedAttempts` connection attempts failed.
+   */
+  whenConnected(timeoutMs: number, maxFailedAttempts?: number): Promise<void>;
   /** Declares (and re-declares after every reconnect); resolves with the queue names in order. */
   declare(topology: LinkTopology): Promise<readonly string[]>;
   /** Consumes `queue`; with noAck false a message is acknowledged once the handler's promise settles. */
