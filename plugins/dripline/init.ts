@@ -30,6 +30,11 @@ export function track(hub: Hub, item: Stoppable): () => void {
   return () => running.delete(item);
 }
 
+/** True while something named `name` is tracked (a running service: `service <name>`). */
+export function running(hub: Hub, name: string): boolean {
+  return [...(hub.__.RUNNING as Set<Stoppable>)].some((s) => s.name === name);
+}
+
 /** On hub.close(): stop every service, client and monitor still running, newest first. */
 export async function __close__(hub: Hub): Promise<void> {
   const running: Set<Stoppable> = hub.__.RUNNING;

@@ -8,6 +8,7 @@
  * `build` gives the service without connecting (its `process(request)` answers requests directly).
  */
 import type { Hub } from '../../src/index.ts';
+import { DriplineConfigError } from './_errors.ts';
 import { readAuth, type BrokerAuth } from './_lib/auth.ts';
 import type { DriplineService } from './_lib/dripline-service.ts';
 import type { MeshConfig } from './_lib/mesh.ts';
@@ -37,6 +38,11 @@ export function build(hub: Hub, source: string | Readonly<Record<string, unknown
 
 export async function start(hub: Hub, source: string | Readonly<Record<string, unknown>>, opts: StartOptions = {}): Promise<RunningService> {
   const built = await buildService(hub, source, opts);
+  // two services of one name in one process would share a connection, so the broker would not refuse the second
+  // exclusive queue: both would consume from it and each would get half the requests
+  if (hub.dripline.init.running(`service ${built.config.name}`)) {
+    throw new DriplineConfigError(`a service named ${built.config.name} is already running on this hub; service names are queue names and must be unique on a mesh`);
+  }
   const auth = opts.auth ?? readAuth(built.config.authFile, opts.env);
   const link: MeshLink = hub.dripline.link.open(built.mesh, auth, `dripline/${built.config.name}`);
   let forget: () => void = () => undefined;
