@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { describeError } from '../../../src/describe-error.ts';
 import type { Logger } from '../../../src/types.ts';
-import { DriplineClosedError, returnCodeOf } from '../_errors.ts';
+import { DriplineClosedError, DriplineConfigError, returnCodeOf } from '../_errors.ts';
 import type { BuiltEndpoint } from './build-endpoints.ts';
 import { Reassembler, parseMessageId } from './chunks.ts';
 import { decodeMessage, encodeMessage, type AmqpIncoming, type UndecodableMessage } from './codec.ts';
@@ -81,11 +81,18 @@ export class DriplineService {
     this.#state = 'starting';
     this.#link = link;
     const m = this.#o.mesh;
-    await link.declare({
-      exchanges: [exchangeSpec(m.requests_exchange), exchangeSpec(m.alerts_exchange)],
-      queues: [queueSpec(this.name)],
-      bindings: this.bindingKeys().map((routingKey) => ({ queue: this.name, exchange: m.requests_exchange, routingKey })),
-    });
+    try {
+      await link.declare({
+        exchanges: [exchangeSpec(m.requests_exchange), exchangeSpec(m.alerts_exchange)],
+        queues: [queueSpec(this.name)],
+        bindings: this.bindingKeys().map((routingKey) => ({ queue: this.name, exchange: m.requests_exchange, routingKey })),
+      });
+    } catch (err) {
+      if ((err as { replyCode?: unknown }).replyCode === 405) {
+        throw new DriplineConfigError(`a service named ${this.name} is already running on this mesh (${link.label}): the broker holds its exclusive queue for another connection`, { cause: err });
+      }
+      throw err;
+    }
     this.#consumer = await link.consume(this.name, (msg) => this.#receive(msg), { noAck: false, prefetch: 50 });
     if (this.#o.enableScheduling !== false) {
       for (const t of this.#targets.values()) await t.endpoint.start?.();

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Hub } from '../../../src/index.ts';
 import { DriplineBrokerError, DriplineConfigError, DriplineTimeoutError, DriplineUnroutableError } from '../../../plugins/dripline/_errors.ts';
 import { MemoryValueStore } from '../../../plugins/dripline/_lib/value-store.ts';
+import type { DriplineReply } from '../../../plugins/dripline/_lib/message.ts';
 import type { Seen } from '../../../plugins/dripline/_lib/message-monitor.ts';
 import { createVhost, deleteVhost } from '../../helpers/rabbitmq.ts';
 import { itWith, requireService } from '../../helpers/services.ts';
@@ -89,7 +90,7 @@ describe('a dripline service on RabbitMQ', () => {
     try {
       expect(svc.service.bindingKeys()).toEqual([`${name}.#`, 'broadcast.#', `${name}_peaches.#`, `${name}_count.#`, `${name}_raw.#`, `extra_${name}.#`]);
       const replies = await client.requestAll('broadcast.ping', 'cmd', { specifier: 'ping', timeoutMs: 1500 });
-      expect(replies.map((r) => r.senderInfo.service_name)).toContain(name);
+      expect(replies.map((r: DriplineReply) => r.senderInfo.service_name)).toContain(name);
       // the extra key reaches the service, which has no endpoint of that name
       expect((await client.request(`extra_${name}`, 'get')).returnCode).toBe(102);
     } finally {
