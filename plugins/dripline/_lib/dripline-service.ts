@@ -156,26 +156,31 @@ export class DriplineService {
     if (whole) return this.#enqueue(whole);
   }
 
-  /** Never rejects: a message that breaks handling is logged, acknowledged and not redelivered forever. */
+  /**
+   * Requests are handled one at a time, in order; a reply's publish is not waited for before the next request is
+   * handled (the publisher keeps the order), only before the request is acknowledged. Never rejects: a message
+   * that breaks handling is logged and acknowledged, not redelivered forever.
+   */
   #enqueue(parts: (AmqpIncoming | undefined)[]): Promise<void> {
-    const run = this.#chain.then(() => this.#handle(parts)).catch((err: unknown) => {
+    const handled = this.#chain.then(() => this.#handle(parts));
+    this.#chain = handled.then(() => undefined, () => undefined);
+    return handled.then((r) => r.sending).catch((err: unknown) => {
       this.#o.log.error(`dripline: service ${this.name} failed to handle a message`, { error: describeError(err) });
     });
-    this.#chain = run;
-    return run;
   }
 
-  async #handle(parts: (AmqpIncoming | undefined)[]): Promise<void> {
+  /** Handles one whole message; `sending` settles when its reply (if any) is confirmed. */
+  async #handle(parts: (AmqpIncoming | undefined)[]): Promise<{ sending?: Promise<void> }> {
     const decoded = decodeMessage(parts);
-    if (decoded.invalid) return this.#answerInvalid(decoded.invalid);
+    if (decoded.invalid) return { sending: this.#answerInvalid(decoded.invalid) };
     const msg = decoded.message;
     if (msg.type !== 'request') {
       this.#o.log.debug(`dripline: service ${this.name} ignores a ${msg.type} on its queue`, { routingKey: msg.routingKey });
-      return;
+      return {};
     }
     this.stats.requests++;
     const reply = await this.process(msg);
-    await this.#reply(msg.replyTo, msg.correlationId, msg.specifier, reply);
+    return { sending: this.#reply(msg.replyTo, msg.correlationId, msg.specifier, reply) };
   }
 
   async #answerInvalid(bad: UndecodableMessage): Promise<void> {

@@ -8,7 +8,7 @@ import { DriplineBrokerError, DriplineConfigError, DriplineTimeoutError, Driplin
 import { MemoryValueStore } from '../../../plugins/dripline/_lib/value-store.ts';
 import type { DriplineReply } from '../../../plugins/dripline/_lib/message.ts';
 import type { Seen } from '../../../plugins/dripline/_lib/message-monitor.ts';
-import { createVhost, deleteVhost } from '../../helpers/rabbitmq.ts';
+import { createVhost, deleteVhost, rabbitmqctl } from '../../helpers/rabbitmq.ts';
 import { itWith, requireService } from '../../helpers/services.ts';
 import { driplineHub, uniqueName } from '../../helpers/dripline.ts';
 import { fixture } from '../../helpers/fixtures.ts';
@@ -174,6 +174,26 @@ describe('a dripline service on RabbitMQ', () => {
       await svc.stop();
     }
     await expect(hub.dripline.client.open({ broker: '127.0.0.1:1', userMesh: false, connectAttempts: 2 })).rejects.toThrow(DriplineBrokerError);
+  });
+
+  it('after the broker cuts every connection, the service re-declares its queue and bindings and answers again', async () => {
+    const name = uniqueName('cut');
+    const svc = await hub.dripline.service.start(storeConfig(name), mesh());
+    const client = await hub.dripline.client.open(mesh());
+    try {
+      await client.request(`${name}_peaches`, 'set', { payload: { values: [5] } });
+      await rabbitmqctl('close_all_connections', '-p', vhost, 'dripline outage test');
+      // requests in flight when the exclusive queue went with the connection are lost (404); later ones are answered
+      let reply;
+      const deadline = Date.now() + 20_000;
+      while (!reply && Date.now() < deadline) {
+        reply = await client.request(`${name}_peaches`, 'get', { timeoutMs: 1000 }).catch(() => undefined);
+      }
+      expect(reply?.payload).toEqual({ value_raw: 5, value_cal: 10 });
+    } finally {
+      await client.close();
+      await svc.stop();
+    }
   });
 
   it('with a value store, kv_store values survive a service restart', async () => {
