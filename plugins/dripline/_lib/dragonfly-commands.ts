@@ -44,8 +44,9 @@ function integer(o: Opts, k: string, flag: string): number | undefined {
 export function connectOptions(o: Opts): { broker?: string; mesh: Partial<MeshConfig>; authFile?: string; connectAttempts: number } {
   const port = integer(o, 'port', '--port');
   return {
-    // dl-agent gives up on a broker that refuses connections instead of waiting out the whole timeout
-    connectAttempts: 3,
+    // dl-agent gives up on a broker that refuses connections instead of waiting out the whole timeout; five
+    // attempts (about 3 s of backoff) still ride out a broker restart
+    connectAttempts: 5,
     broker: str(o, 'broker'),
     mesh: { ...(port !== undefined ? { broker_port: port } : {}), ...(str(o, 'vhost') ? { vhost: str(o, 'vhost') } : {}) },
     authFile: str(o, 'auth_file'),

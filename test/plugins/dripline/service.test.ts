@@ -62,7 +62,8 @@ async function watch(opts: { exchange?: string; keys: string[] }, act: () => Pro
   }
 }
 
-describe('a dripline service on RabbitMQ', () => {
+// other test files restart the shared broker (stop_app / start_app): a test that met the outage runs again
+describe('a dripline service on RabbitMQ', { retry: 2 }, () => {
   it('answers get, set, attribute and command requests over the wire, and keeps serving after errors', async () => {
     const name = uniqueName('svc');
     const svc = await hub.dripline.service.start(storeConfig(name), mesh());

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, connect as tcpConnect, type Server } from 'node:net';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect } from 'vitest';
 import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import type { Hub } from '../../../src/index.ts';
 import { BROKER, createVhost, deleteVhost, rabbitmqctl } from '../../helpers/rabbitmq.ts';
@@ -67,19 +67,31 @@ beforeAll(async () => {
   }, { broker: '127.0.0.1', mesh: { vhost }, userMesh: false });
   stop = svc.stop;
   proxy = await sniffingProxy();
+});
+
+/**
+ * The raw client's connection, made (again) when needed: other test files restart the shared broker, and a raw
+ * amqplib connection, unlike the service's, does not come back by itself.
+ */
+let rawUp = false;
+async function raw(): Promise<void> {
+  if (rawUp) return;
   const port = (proxy.address() as { port: number }).port;
   conn = await connect({ ...BROKER, port, vhost });
+  conn.on('close', () => (rawUp = false));
+  conn.on('error', () => undefined);
   ch = await conn.createChannel();
   // dripline-cpp's own declares: a mismatch with the service's would fail here with PRECONDITION_FAILED
   await ch.assertExchange('requests', 'topic', { durable: false, autoDelete: false });
   replyQueue = (await ch.assertQueue('', { exclusive: true, autoDelete: true, durable: false })).queue;
   await ch.bindQueue(replyQueue, 'requests', replyQueue);
   await ch.consume(replyQueue, (m) => m && replies.push(m), { noAck: true });
-});
+  rawUp = true;
+}
 
 afterAll(async () => {
   if (!available) return;
-  await conn.close().catch(() => undefined);
+  if (rawUp) await conn.close().catch(() => undefined);
   proxy.close();
   await stop();
   await hub.close();
@@ -126,7 +138,10 @@ async function replyTo(correlationId: string, ms = 10_000): Promise<{ chunks: Co
 
 const send = (r: RawRequest) => replyTo(publish(r));
 
-describe('wire compatibility with dripline-cpp 2.x clients (raw amqplib)', () => {
+// other test files restart the shared broker (stop_app / start_app): a test that met the outage runs again
+describe('wire compatibility with dripline-cpp 2.x clients (raw amqplib)', { retry: 2 }, () => {
+  beforeEach(raw);
+
   it('answers a hand-built v3 get with a v3 reply: headers, properties and JSON body', async () => {
     const correlationId = publish({ routingKey: `${name}_peaches` });
     const { chunks, payload, headers } = await replyTo(correlationId);
