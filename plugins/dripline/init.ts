@@ -19,8 +19,7 @@ export async function __init__(hub: Hub): Promise<void> {
   const sub = hub.__;
   sub.RUNNING = new Set<Stoppable>();
   const dirs = (hub.pop.sub.getDirs(sub) as string[]).map((d) => join(d, 'endpoints')).filter((d) => existsSync(d));
-  // lazy: a client or monitor never imports endpoint modules; a service loads them all when it resolves one
-  if (dirs.length > 0) await hub.pop.sub.add({ staticDir: dirs, subname: 'endpoints', sub, lazy: true });
+  if (dirs.length > 0) await hub.pop.sub.add({ staticDir: dirs, subname: 'endpoints', sub });
 }
 
 /** Tracks something hub.close() must stop; returns the function that forgets it again. */

@@ -20,7 +20,6 @@ export async function resolveModule(hub: Hub, config: EndpointConfig): Promise<C
   if (config.modulePath) return fromFile(hub, config);
   const sub = hub.dripline?.endpoints;
   if (!sub) throw new DriplineModuleError(`${config.where}: hub.dripline.endpoints is not loaded`);
-  await hub.pop.sub.load(sub);
   const want = norm(config.module);
   const names: string[] = [];
   for (const mod of sub as Iterable<{ name: string; MODULE_NAMES?: unknown; create?: unknown }>) {
