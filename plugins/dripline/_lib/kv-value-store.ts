@@ -26,12 +26,15 @@ export async function kvValueStore(hub: Hub, options: Readonly<Record<string, un
   const backend = typeof options.backend === 'string' ? hub.kv[options.backend] : undefined;
   const put = store.put ? (k: string, v: string) => store.put?.(k, v) : typeof backend?.put === 'function' ? (k: string, v: string) => backend.put(k, v) : undefined;
   if (!put) throw new DriplineConfigError(`${where}: kv: backend ${String(options.backend ?? 'default')} cannot store values (it has no put)`);
+  // each value is stored as a JSON object { value }: the facade parses JSON objects back, while a bare string
+  // value would come back as its JSON text and a number-like string as a number
   return {
     async get(key) {
-      return store.get(key.replace(/\//g, '.'), undefined);
+      const held = (await store.get(key.replace(/\//g, '.'), undefined)) as { value?: unknown } | undefined;
+      return held !== null && typeof held === 'object' && 'value' in held ? held.value : undefined;
     },
     async put(key, value) {
-      await put(`${prefix}${key}`, JSON.stringify(value ?? null));
+      await put(`${prefix}${key}`, JSON.stringify({ value: value ?? null }));
     },
   };
 }
