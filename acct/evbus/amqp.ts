@@ -1,7 +1,8 @@
 /**
  * acct gather plugin for AMQP profiles (providers `amqp`, `pika`, `rabbitmq`): checks every profile's keys
- * (coded errors naming the profile, never the password) and builds its connection manager, which starts
- * connecting in the background. The ingress plugin `hub.ingress.amqp` publishes through it.
+ * (coded errors naming the profile, never the password) and builds its publisher on the shared AMQP layer
+ * (hub.amqp: one connection per broker and credentials), which starts connecting in the background. The ingress
+ * plugin `hub.ingress.amqp` publishes through it.
  *
  *   amqp:
  *     default:
@@ -16,7 +17,6 @@
 import type { Hub } from '../../src/index.ts';
 import { parseAmqpProfile } from '../../plugins/ingress/_lib/amqp-profile.ts';
 import { AmqpPublisher } from '../../plugins/ingress/_lib/amqp-publisher.ts';
-import { describeError } from '../../src/errors.ts';
 import { EvbusAmqpProfileError } from '../../plugins/evbus/_errors.ts';
 
 export const ACCT = ['amqp', 'pika', 'rabbitmq'];
@@ -31,16 +31,17 @@ export async function gather(hub: Hub, profiles: Profiles): Promise<Record<strin
   const parsed = Object.entries(profiles).flatMap(([provider, byName]) =>
     Object.entries(byName ?? {}).map(([name, raw]) => ({ provider, name, profile: parseAmqpProfile(provider, name, raw) })),
   );
+  if (parsed.length > 0 && hub.amqp === undefined) await hub.pop.sub.add({ dyneName: 'amqp' });
   const out: Record<string, Record<string, AmqpPublisher>> = {};
   const started: AmqpPublisher[] = [];
   for (const { provider, name, profile } of parsed) {
-    const publisher = new AmqpPublisher(profile, hub.log).start();
+    const publisher = new AmqpPublisher(hub, profile);
     started.push(publisher);
     (out[provider] ??= {})[name] = publisher;
   }
   // a broker that is down is waited for; a refused login would be retried forever, so it fails the start now
   const outcomes = await Promise.all(started.map((p) => p.firstAttempt(FIRST_ATTEMPT_MS)));
-  const refused = started.find((_, i) => /ACCESS.REFUSED/.test(describeError(outcomes[i] ?? '')));
+  const refused = started.find((_, i) => outcomes[i] !== undefined);
   if (refused) {
     await Promise.all(started.map((p) => p.close(0)));
     const { host, port, vhost, label } = refused.profile;

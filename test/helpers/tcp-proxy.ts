@@ -5,20 +5,29 @@ export interface CuttableProxy {
   readonly port: number;
   /** Resets every connection through the proxy at once, like a network failure. */
   cut(): void;
+  /**
+   * Resets the client side only and leaves the upstream sockets open but silent, like a network partition: the
+   * server keeps the old connections (and what they hold, e.g. exclusive queues) until its heartbeat gives up.
+   */
+  partition(): void;
   close(): Promise<void>;
 }
 
 /** A TCP proxy to `port` on 127.0.0.1. */
 export async function cuttableProxy(port: number, host = '127.0.0.1'): Promise<CuttableProxy> {
   const sockets = new Set<Socket>();
+  const pairs = new Set<{ client: Socket; upstream: Socket; silent: boolean }>();
   const server: Server = createServer((client) => {
     const upstream = tcpConnect(port, host);
+    const pair = { client, upstream, silent: false };
+    pairs.add(pair);
     for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
       sockets.add(a);
-      a.on('error', () => b.destroy());
+      a.on('error', () => pair.silent || b.destroy());
       a.on('close', () => {
         sockets.delete(a);
-        b.destroy();
+        if (!pair.silent) b.destroy();
+        pairs.delete(pair);
       });
       a.pipe(b);
     }
@@ -28,6 +37,15 @@ export async function cuttableProxy(port: number, host = '127.0.0.1'): Promise<C
     port: (server.address() as { port: number }).port,
     cut: () => {
       for (const s of sockets) s.resetAndDestroy();
+    },
+    partition: () => {
+      for (const pair of pairs) {
+        pair.silent = true;
+        pair.client.unpipe(pair.upstream);
+        pair.upstream.unpipe(pair.client);
+        pair.upstream.pause();
+        pair.client.resetAndDestroy();
+      }
     },
     close: () => new Promise<void>((r) => {
       for (const s of sockets) s.destroy();

@@ -31,8 +31,8 @@ async function dragonfly(...args: string[]): Promise<{ code: number; stdout: str
 }
 
 /**
- * `dragonfly(...)` for a step expected to succeed: other test files restart the shared broker (stop_app /
- * start_app), so a step that met that outage (no broker, its request lost, the service's queue not yet
+ * `dragonfly(...)` for a step expected to succeed: the machine's broker is shared with other test runs, which may
+ * restart it (stop_app / start_app), so a step that met that outage (no broker, its request lost, the service's queue not yet
  * re-declared) is run again rather than failed.
  */
 async function dragonflyOk(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -121,7 +121,7 @@ afterAll(async () => {
   await deleteVhost(vhost);
 });
 
-// other test files restart the shared broker: a test that met the outage runs again
+// the broker is shared with other test runs on this machine, which may restart it: a test that met the outage runs again
 describe('dragonfly: the seed\'s kv_store tutorial', { retry: 2 }, () => {
   it('serve, monitor -e requests, get peaches, set chips 1.79, get chips', async () => {
     const monitor = await start(['monitor', '-e', 'requests', ...mesh()], /listening on requests/);

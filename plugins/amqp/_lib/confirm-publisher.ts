@@ -76,6 +76,7 @@ export class ConfirmPublisher implements AmqpPublisher, ChannelUser {
   #reopenTimer: NodeJS.Timeout | undefined;
   #lastChannelError: unknown;
   readonly #idleWaiters: Array<() => void> = [];
+  readonly #readyWaiters = new Set<{ resolve: () => void; reject: (err: Error) => void }>();
   readonly #stats = { published: 0, confirmed: 0, resent: 0, nacked: 0, returned: 0 };
 
   constructor(conn: SharedConnection, log: Logger, opts: ConfirmPublisherOptions) {
@@ -87,8 +88,24 @@ export class ConfirmPublisher implements AmqpPublisher, ChannelUser {
     this.#detach = conn.attach(this);
   }
 
+  /** Its confirm channel is open: what is published now goes straight to the broker. */
+  get connected(): boolean {
+    return this.#ch !== undefined;
+  }
+
+  /** Resolves once its confirm channel is open (at once if it is); rejects when the publisher closed or failed. */
+  whenReady(): Promise<void> {
+    if (this.#ch) return Promise.resolve();
+    if (this.#state !== 'open') return Promise.reject(this.#failure ?? new AmqpClosedError(`amqp publisher ${this.label} is closed`));
+    return new Promise((resolve, reject) => this.#readyWaiters.add({ resolve, reject }));
+  }
+
   get pending(): number {
     return this.#open + this.#parked.length;
+  }
+
+  get waiting(): number {
+    return this.#parked.length;
   }
 
   get stats(): AmqpPublisherStats {
@@ -185,6 +202,7 @@ export class ConfirmPublisher implements AmqpPublisher, ChannelUser {
     if (e.done || e.gen !== gen) return;
     if (err === null || err === undefined) {
       this.#stats.confirmed++;
+      this.#channelFailures = 0;
       if (e.returned) {
         this.#stats.returned++;
         const r = e.returned;
@@ -278,6 +296,8 @@ export class ConfirmPublisher implements AmqpPublisher, ChannelUser {
       e.reject(err);
     }
     for (const w of this.#idleWaiters.splice(0)) w();
+    for (const w of this.#readyWaiters) w.reject(err);
+    this.#readyWaiters.clear();
   }
 
   // ── the channel ────────────────────────────────────────────────────────────
@@ -315,6 +335,8 @@ export class ConfirmPublisher implements AmqpPublisher, ChannelUser {
     this.#ch = ch;
     this.#writable = true;
     this.#next = this.#head;
+    for (const w of this.#readyWaiters) w.resolve();
+    this.#readyWaiters.clear();
     this.#pump();
   }
 

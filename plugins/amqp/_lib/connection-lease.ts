@@ -2,6 +2,7 @@
  * What hub.amqp.connection.open returns: one lease on a shared connection. Publishers and consumers made on it are
  * closed with it; the shared connection closes when its last lease does.
  */
+import { AmqpClosedError } from '../_errors.ts';
 import type { SharedConnection } from './shared-connection.ts';
 import type { AmqpConnection, AmqpConnectionEvent, AmqpConnectionStats } from './types.ts';
 
@@ -15,6 +16,7 @@ export class ConnectionLease implements AmqpConnection {
   readonly hold: boolean;
   readonly #release: (lease: ConnectionLease) => Promise<void>;
   readonly #children = new Set<LeaseChild>();
+  readonly #listeners = new Set<() => void>();
   #closing: Promise<void> | undefined;
 
   constructor(shared: SharedConnection, hold: boolean, release: (lease: ConnectionLease) => Promise<void>) {
@@ -44,11 +46,18 @@ export class ConnectionLease implements AmqpConnection {
   }
 
   whenConnected(timeoutMs?: number): Promise<void> {
+    if (this.#closing) return Promise.reject(this.shared.failure ?? new AmqpClosedError(`amqp ${this.label}: this lease was closed`));
     return this.shared.whenConnected(timeoutMs);
   }
 
   on(event: AmqpConnectionEvent, listener: (info: unknown) => void): () => void {
-    return this.shared.on(event, listener);
+    const off = this.shared.on(event, listener);
+    const remove = (): void => {
+      off();
+      this.#listeners.delete(remove);
+    };
+    this.#listeners.add(remove);
+    return remove;
   }
 
   /** Registers a child closed with the lease; returns its removal. */
@@ -61,6 +70,7 @@ export class ConnectionLease implements AmqpConnection {
     this.#closing ??= (async () => {
       await Promise.all([...this.#children].map((c) => c.close(opts).catch(() => undefined)));
       this.#children.clear();
+      for (const off of [...this.#listeners]) off();
       await this.#release(this);
     })();
     return this.#closing;

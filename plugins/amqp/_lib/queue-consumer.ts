@@ -137,7 +137,10 @@ export class QueueConsumer implements AmqpConsumer, ChannelUser {
         this.#settleFirst(Object.assign(new AmqpTopologyError(`amqp consumer ${this.#o.label}: cannot consume from queue "${this.queue}": ${safeText(replyTextOf(cause), this.#conn.settings.secrets)}`, { cause }), { replyCode: replyCodeOf(cause) }));
         return;
       }
-      if (this.#conn.isCurrent(connGen)) this.#retrySoon(cause, false);
+      // 404/405: the queue is missing or still locked by our previous connection (an exclusive queue outlives a reset
+      // socket until the broker notices): declare the topology again before the next try
+      const code = replyCodeOf(cause);
+      if (this.#conn.isCurrent(connGen)) this.#retrySoon(cause, code === 404 || code === 405);
       return;
     }
     this.#opening = false;
@@ -297,11 +300,20 @@ export class QueueConsumer implements AmqpConsumer, ChannelUser {
 /** The handler's view: the original exchange and routing key (also of a re-published copy) and the failure count. */
 function toDelivery(msg: ConsumeMessage): AmqpDelivery {
   const headers = msg.properties.headers;
-  const counted = headers?.[REDELIVERIES_HEADER] ?? headers?.['x-delivery-count'];
+  const d = msg as ConsumeMessage & { redeliveries: number };
+  if (headers === undefined) {
+    // the common case: a first delivery without headers
+    d.redeliveries = 0;
+    return d;
+  }
+  const counted = headers[REDELIVERIES_HEADER] ?? headers['x-delivery-count'];
   const redeliveries = typeof counted === 'number' && Number.isFinite(counted) ? counted : 0;
-  const exchange = headers?.[EXCHANGE_HEADER];
-  if (typeof exchange !== 'string') return Object.assign(msg, { redeliveries });
-  const routingKey = String(headers?.[ROUTING_KEY_HEADER] ?? msg.fields.routingKey);
+  const exchange = headers[EXCHANGE_HEADER];
+  if (typeof exchange !== 'string') {
+    d.redeliveries = redeliveries;
+    return d;
+  }
+  const routingKey = String(headers[ROUTING_KEY_HEADER] ?? msg.fields.routingKey);
   return Object.assign(msg, { redeliveries, fields: { ...msg.fields, exchange, routingKey } });
 }
 

@@ -138,7 +138,10 @@ export class SharedConnection {
 
   /** Declares every registered topology again, in order (after a reconnect, or when the broker cancelled a consumer). */
   async redeclare(model: ChannelModel, gen = this.#gen): Promise<void> {
-    for (const job of [...this.#topology]) {
+    // the live list: a declare() made while this runs is run too (its caller waits for it), in order
+    const done = new Set<TopologyJob>();
+    for (let job: TopologyJob | undefined = this.#topology[0]; job !== undefined; job = this.#topology.find((j) => !done.has(j))) {
+      done.add(job);
       if (this.#gen !== gen || this.#closed) return;
       try {
         await job.run(model);
@@ -256,6 +259,7 @@ export class SharedConnection {
     }
     const delay = this.#nextDelay();
     this.#manager.reconnectTimeInSeconds = delay / 1000;
+    this.#events.emit('connectFailed', { error: this.#lastError, attempt: this.#attempt, retryInMs: delay });
     if (this.#attempt === 1 || this.#attempt % 10 === 0) {
       const fields = this.#fields({ attempt: this.#attempt, retryInMs: delay, error: this.#lastError });
       if (isLoginRefused(err)) this.#log.error('amqp login refused: check the user name, password and vhost; retrying', fields);

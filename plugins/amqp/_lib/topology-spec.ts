@@ -49,13 +49,16 @@ function exchangeDecl(x: AmqpExchangeSpec, at: string): ExchangeDecl {
   obj(x, at);
   keys(x, at, ['name', 'type', 'durable', 'autoDelete', 'internal', 'arguments', 'mode']);
   if (typeof x.name !== 'string' || x.name === '') fail(`${at}.name must be a non-empty string (the default exchange is not declared)`);
-  if (typeof x.type !== 'string' || x.type === '') fail(`${at}.type must be an exchange type (direct, topic, fanout, headers, x-delayed-message ...)`);
+  const mode = oneOf(x.mode, `${at}.mode`, ['assert', 'check'] as const, 'assert');
+  // checking an exchange needs no type: the broker only says whether it exists
+  if (mode === 'assert' && (typeof x.type !== 'string' || x.type === '')) fail(`${at}.type must be an exchange type (direct, topic, fanout, headers, x-delayed-message ...)`);
+  if (x.type !== undefined && typeof x.type !== 'string') fail(`${at}.type must be a string`);
   const args = argsOf(x.arguments, at);
   if (x.type === 'x-delayed-message' && typeof args['x-delayed-type'] !== 'string') fail(`${at}: x-delayed-message needs arguments['x-delayed-type'] (direct, topic, fanout or headers)`);
   return {
     name: x.name,
-    type: x.type,
-    mode: oneOf(x.mode, `${at}.mode`, ['assert', 'check'] as const, 'assert'),
+    type: x.type ?? '',
+    mode,
     options: { durable: bool(x.durable, `${at}.durable`, true), autoDelete: bool(x.autoDelete, `${at}.autoDelete`, false), internal: bool(x.internal, `${at}.internal`, false), arguments: args },
   };
 }

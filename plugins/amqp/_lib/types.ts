@@ -39,7 +39,12 @@ export interface AmqpConnectOptions {
   readonly hold?: boolean;
 }
 
-export type AmqpConnectionEvent = 'connect' | 'disconnect' | 'failed' | 'blocked' | 'unblocked';
+/**
+ * `connect` ({ where }) once up with topology declared; `disconnect` ({ error }); `connectFailed` ({ error, attempt,
+ * retryInMs }) per failed attempt that will be retried; `failed` (the error) when it gives up (refused login);
+ * `blocked` ({ reason }) / `unblocked` (broker resource alarms).
+ */
+export type AmqpConnectionEvent = 'connect' | 'disconnect' | 'connectFailed' | 'failed' | 'blocked' | 'unblocked';
 
 export interface AmqpConnectionStats {
   readonly connects: number;
@@ -70,8 +75,8 @@ export interface AmqpConnection {
 
 export interface AmqpExchangeSpec {
   readonly name: string;
-  /** direct, topic, fanout, headers, x-delayed-message (needs the broker plugin and `arguments['x-delayed-type']`), ... */
-  readonly type: string;
+  /** direct, topic, fanout, headers, x-delayed-message (needs the broker plugin and `arguments['x-delayed-type']`), ...; optional with mode `check`. */
+  readonly type?: string;
   readonly durable?: boolean;
   readonly autoDelete?: boolean;
   readonly internal?: boolean;
@@ -159,6 +164,12 @@ export interface AmqpPublisher {
   publish(exchange: string, routingKey: string, body: Buffer | string, options?: AmqpPublishOptions): Promise<void>;
   /** Messages not yet confirmed (buffered or in flight), plus calls waiting for room. */
   readonly pending: number;
+  /** Of `pending`, the calls waiting for room in the buffer. */
+  readonly waiting: number;
+  /** Its confirm channel is open (so a publish goes straight to the broker). */
+  readonly connected: boolean;
+  /** Resolves once its confirm channel is open; rejects with TSPOP_ERR_AMQP_CLOSED / _LOGIN_REFUSED. */
+  whenReady(): Promise<void>;
   readonly stats: AmqpPublisherStats;
   /** Waits up to `drainMs` (default 10000) for pending confirms, then rejects what is left with TSPOP_ERR_AMQP_CLOSED. */
   close(opts?: { drainMs?: number }): Promise<void>;

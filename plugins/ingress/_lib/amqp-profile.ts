@@ -4,16 +4,9 @@
  * the profile and the key; none ever includes the password.
  */
 import { EvbusAmqpProfileError } from '../../evbus/_errors.ts';
+import type { AmqpTls } from '../../amqp/_lib/types.ts';
 
-/** TLS settings: `true` for the system CAs, or PEM strings / file contents. */
-export interface AmqpTls {
-  readonly ca?: string | readonly string[];
-  readonly cert?: string;
-  readonly key?: string;
-  readonly passphrase?: string;
-  readonly servername?: string;
-  readonly rejectUnauthorized?: boolean;
-}
+export type { AmqpTls };
 
 /** Where one event goes: a queue through the default exchange, or an exchange with a routing key. */
 export interface AmqpTarget {

@@ -1,12 +1,12 @@
 /**
  * acct/evbus/amqp.ts: profile checks and the connection manager's buffering, without a broker (a refused port).
  */
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EvbusAmqpClosedError, EvbusAmqpProfileError, EvbusContextError } from '../../../plugins/evbus/_errors.ts';
 import type { Hub } from '../../../src/index.ts';
 import { AmqpPublisher } from '../../../plugins/ingress/_lib/amqp-publisher.ts';
 import { evbusHub, type MemoryLogger } from '../../helpers/evbus.ts';
+import { deadPort } from '../../helpers/tcp-proxy.ts';
 
 const SECRET = 'Sup3r-S3cret-pw';
 
@@ -15,15 +15,6 @@ afterEach(async () => {
   await hub?.close();
   hub = undefined;
 });
-
-/** A port nothing listens on. */
-async function deadPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 describe('acct/evbus/amqp gather', () => {
   it('serves the amqp, pika and rabbitmq providers and builds a connection manager per profile', async () => {

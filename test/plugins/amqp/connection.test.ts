@@ -45,6 +45,41 @@ describe('hub.amqp.connection', () => {
     expect(h.amqp.connection.list()).toEqual([]);
   }, 60_000);
 
+  it('hub.close() closes the leases it may (drained), and leaves held ones to their owner', async () => {
+    const h = await t.start();
+    const free = h.amqp.connection.open(fields({ heartbeat: 11 }));
+    const held = h.amqp.connection.open(fields({ heartbeat: 12, hold: true }));
+    await h.amqp.topology.declare(free, { queues: [{ name: 'closing' }] });
+    const pub = h.amqp.publisher.create(free);
+    const sent = Array.from({ length: 100 }, (_, i) => pub.publish('', 'closing', String(i)));
+    await held.whenConnected(20_000);
+
+    await h.close();
+
+    await expect(Promise.all(sent)).resolves.toBeDefined(); // drained before closing
+    expect(free.closed).toBe(true);
+    expect(held.connected).toBe(true);
+    await held.close();
+    await vi.waitFor(async () => expect(await brokerConnections()).toHaveLength(0), { timeout: 30_000 });
+  }, 60_000);
+
+  it('reports each failed attempt (connectFailed) and a publisher\'s channel once it is open (whenReady)', async () => {
+    const h = await t.start();
+    const proxy = await cuttableProxy(await deadPort());
+    const conn = h.amqp.connection.open({ urls: [url(proxy.port), url(BROKER.port)], minBackoffMs: 20 });
+    const failed: unknown[] = [];
+    conn.on('connectFailed', (info: unknown) => void failed.push(info));
+    const pub = h.amqp.publisher.create(conn);
+    expect(pub.connected).toBe(false);
+
+    await pub.whenReady();
+
+    expect(pub.connected).toBe(true);
+    expect(failed.length).toBeGreaterThanOrEqual(1);
+    expect(failed[0]).toMatchObject({ attempt: 1 });
+    await proxy.close();
+  });
+
   it('a refused login fails fast with TSPOP_ERR_AMQP_LOGIN_REFUSED naming the broker, never the password, and stops retrying', async () => {
     const h = await t.start();
     const conn = h.amqp.connection.open(fields({ password: SECRET }));

@@ -146,6 +146,38 @@ describe('hub.amqp.consumer', () => {
     await proxy.close();
   }, 60_000);
 
+  it('subscribes again when the broker cancels it (queue deleted): the topology is declared again first', async () => {
+    const conn = await open();
+    await t.hub.amqp.topology.declare(conn, { queues: [{ name: 'c-deleted', durable: false }] });
+    const got: string[] = [];
+    const consumer = await t.hub.amqp.consumer.consume(conn, 'c-deleted', (m: AmqpDelivery) => void got.push(m.content.toString()));
+    const raw = await connect({ ...BROKER, vhost: t.vhost });
+    await (await raw.createChannel()).deleteQueue('c-deleted');
+    await raw.close();
+
+    await vi.waitFor(() => expect(consumer.stats.subscribes).toBe(2), { timeout: 20_000 });
+    await t.hub.amqp.publisher.create(conn).publish('', 'c-deleted', 'after', { mandatory: true });
+
+    await vi.waitFor(() => expect(got).toEqual(['after']), { timeout: 20_000 });
+  });
+
+  it('after a partition, an exclusive queue the broker still holds for the old connection is declared and consumed again once it lets go', async () => {
+    const proxy = await cuttableProxy(BROKER.port);
+    // a short heartbeat so the broker lets go of the old connection soon; until then the queue is locked (405), and
+    // only a consumer that declares the topology again before each retry gets it back without another reconnect
+    const conn = await open({ port: proxy.port, heartbeat: 2 });
+    const { queues: [mine] } = await t.hub.amqp.topology.declare(conn, { queues: [{ name: '', exclusive: true, autoDelete: true }] });
+    const got: string[] = [];
+    const consumer = await t.hub.amqp.consumer.consume(conn, mine as string, (m: AmqpDelivery) => void got.push(m.content.toString()));
+
+    proxy.partition(); // we reconnect at once; the broker keeps the old connection (and its queue) until heartbeats fail
+    await vi.waitFor(() => expect(consumer.stats.subscribes).toBe(2), { timeout: 30_000 });
+    await t.hub.amqp.publisher.create(conn).publish('', mine as string, 'back', { mandatory: true });
+
+    await vi.waitFor(() => expect(got).toEqual(['back']), { timeout: 20_000 });
+    await proxy.close();
+  }, 60_000);
+
   it('a queue that does not exist fails consume() with TSPOP_ERR_AMQP_TOPOLOGY (404), and the connection stays up', async () => {
     const conn = await open();
 

@@ -53,6 +53,19 @@ describe('hub.amqp.topology.declare', () => {
     expect(b).not.toBe(a);
   });
 
+  it('a declare made while a connect is still declaring the earlier topology runs in that same connect', async () => {
+    const hub = await t.start();
+    const conn = hub.amqp.connection.open({ host: '127.0.0.1', vhost: t.vhost, minBackoffMs: 20 });
+    const first = hub.amqp.topology.declare(conn, { queues: Array.from({ length: 60 }, (_, i) => ({ name: `t-many-${i}`, durable: false })) });
+    // connected, but not done declaring: the window in which a new declare must not wait for the next reconnect
+    while (!(conn.stats.connects === 1 && !conn.connected)) await new Promise(setImmediate);
+
+    const late = hub.amqp.topology.declare(conn, { queues: [{ name: 't-late', durable: false }] });
+
+    await expect(Promise.all([first, late])).resolves.toHaveLength(2);
+    expect(conn.stats.connects).toBe(1);
+  });
+
   it('a declare that conflicts with the broker\'s queue fails with TSPOP_ERR_AMQP_TOPOLOGY (406) and is not kept', async () => {
     const conn = await open();
     await t.hub.amqp.topology.declare(conn, { queues: [{ name: 't-conflict', durable: true }] });

@@ -62,7 +62,7 @@ async function watch(opts: { exchange?: string; keys: string[] }, act: () => Pro
   }
 }
 
-// other test files restart the shared broker (stop_app / start_app): a test that met the outage runs again
+// the broker is shared with other test runs on this machine, which may restart it: a test that met the outage runs again
 describe('a dripline service on RabbitMQ', { retry: 2 }, () => {
   it('answers get, set, attribute and command requests over the wire, and keeps serving after errors', async () => {
     const name = uniqueName('svc');

@@ -70,8 +70,8 @@ beforeAll(async () => {
 });
 
 /**
- * The raw client's connection, made (again) when needed: other test files restart the shared broker, and a raw
- * amqplib connection, unlike the service's, does not come back by itself.
+ * The raw client's connection, made (again) when needed: other test runs on this machine may restart the shared
+ * broker, and a raw amqplib connection, unlike the service's, does not come back by itself.
  */
 let rawUp = false;
 async function raw(): Promise<void> {
@@ -138,7 +138,7 @@ async function replyTo(correlationId: string, ms = 10_000): Promise<{ chunks: Co
 
 const send = (r: RawRequest) => replyTo(publish(r));
 
-// other test files restart the shared broker (stop_app / start_app): a test that met the outage runs again
+// the broker is shared with other test runs on this machine, which may restart it: a test that met the outage runs again
 describe('wire compatibility with dripline-cpp 2.x clients (raw amqplib)', { retry: 2 }, () => {
   beforeEach(raw);
 

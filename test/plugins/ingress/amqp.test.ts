@@ -4,7 +4,6 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +15,7 @@ import { EvbusAmqpProfileError } from '../../../plugins/evbus/_errors.ts';
 import type { AmqpPublisher } from '../../../plugins/ingress/_lib/amqp-publisher.ts';
 import { itWith } from '../../helpers/services.ts';
 import { TSPOP_ROOT, evbusHub, sleep } from '../../helpers/evbus.ts';
+import { cuttableProxy } from '../../helpers/tcp-proxy.ts';
 import { BROKER, createVhost, deleteVhost, firstOccurrences, rabbitmqctl, reachable, readQueue } from '../../helpers/rabbitmq.ts';
 
 const it = itWith('rabbitmq');
@@ -56,34 +56,6 @@ async function stream(hub: Hub, n: number, periodMs: number, at?: (i: number) =>
     await hub.evbus.broker.put({ n: i });
     if (periodMs > 0 && i % 10 === 9) await sleep(periodMs);
   }
-}
-
-/** A TCP proxy to the broker whose `cut()` resets every connection at once, like a network failure. */
-async function cuttableProxy(): Promise<{ port: number; cut(): void; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const upstream = tcpConnect(BROKER.port, BROKER.hostname);
-    for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
-      sockets.add(a);
-      a.on('error', () => b.destroy());
-      a.on('close', () => {
-        sockets.delete(a);
-        b.destroy();
-      });
-      a.pipe(b);
-    }
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    port: (server.address() as { port: number }).port,
-    cut: () => {
-      for (const s of sockets) s.resetAndDestroy();
-    },
-    close: () => new Promise<void>((r) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => r());
-    }),
-  };
 }
 
 const numbers = (msgs: Array<{ content: Buffer }>) => msgs.map((m) => (JSON.parse(m.content.toString()) as { n: number }).n);
@@ -165,7 +137,7 @@ describe('amqp ingress (RabbitMQ)', () => {
   }, 60_000);
 
   it('re-sends messages that were in flight when the connection dropped (at-least-once, order of first delivery kept)', async () => {
-    const proxy = await cuttableProxy();
+    const proxy = await cuttableProxy(BROKER.port);
     const { hub } = await evbusHub();
     const { publisher, finish } = await startAmqp(hub, profile({ port: proxy.port, ingress_channels: ['outage-reset'] }));
     const n = 5000;
@@ -184,7 +156,7 @@ describe('amqp ingress (RabbitMQ)', () => {
   }, 60_000);
 
   it('close() does not hang when the connection died a moment before (amqplib would wait for close-ok forever)', async () => {
-    const proxy = await cuttableProxy();
+    const proxy = await cuttableProxy(BROKER.port);
     const { hub } = await evbusHub();
     const contexts = await hub.evbus.acct.gather({ amqp: { dying: profile({ port: proxy.port, ingress_channels: ['dying'] }) } });
     const publisher = contexts.amqp.dying as AmqpPublisher;
