@@ -18,8 +18,8 @@ export async function __init__(hub: Hub): Promise<void> {
 
 interface AmqpConnectionLike {
   readonly label: string;
-  readonly stats: { readonly connectFailures: number };
   whenConnected(timeoutMs?: number): Promise<void>;
+  on(event: 'connectFailed', listener: (info: unknown) => void): () => void;
   close(opts?: { drainMs?: number }): Promise<void>;
 }
 interface AmqpPublisherLike {
@@ -84,17 +84,17 @@ export function open(hub: Hub, mesh: MeshConfig, auth: BrokerAuth, label: string
  * tried and the last error.
  */
 async function failFast(conn: AmqpConnectionLike, timeoutMs: number, attempts: number): Promise<void> {
-  const base = conn.stats.connectFailures;
-  let timer: NodeJS.Timeout | undefined;
+  let off: () => void = () => undefined;
   const tooMany = new Promise<void>((resolve) => {
-    timer = setInterval(() => {
-      if (conn.stats.connectFailures - base >= attempts) resolve();
-    }, 25);
+    let failed = 0;
+    off = conn.on('connectFailed', () => {
+      if (++failed >= attempts) resolve();
+    });
   });
   try {
     await Promise.race([conn.whenConnected(timeoutMs), tooMany.then(() => conn.whenConnected(1))]);
   } finally {
-    clearInterval(timer);
+    off();
   }
 }
 
