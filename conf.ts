@@ -75,6 +75,7 @@ export const SUBCOMMANDS: Record<string, SubcommandDef> = {
 export const DYNE: Record<string, string[]> = {
   acct: ['acct'],
   amqp: ['plugins/amqp'],
+  dripline: ['plugins/dripline'],
   evbus: ['plugins/evbus'],
   http: ['plugins/http'],
   ingress: ['plugins/ingress'],

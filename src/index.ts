@@ -19,6 +19,12 @@ export type {
   AmqpPublisherStats, AmqpReturnInfo, AmqpConsumeOptions, AmqpDelivery, AmqpHandler, AmqpConsumer, AmqpConsumerStats,
 } from '../plugins/amqp/_lib/types.ts';
 export type { HttpRequestOptions, HttpResponse } from '../plugins/http/_lib/types.ts';
+export type {
+  Endpoint, EndpointConfig, EndpointContext, EndpointAttribute, EndpointCommand, EndpointModule,
+} from '../plugins/dripline/_lib/endpoint-types.ts';
+export type { DriplineRequest, DriplineReply, DriplineAlert, DriplineMessage, SenderInfo } from '../plugins/dripline/_lib/message.ts';
+export type { ValueStore } from '../plugins/dripline/_lib/value-store.ts';
+export { ReturnCode } from '../plugins/dripline/_lib/return-codes.ts';
 export { Sub, isSub } from './sub.ts';
 export { Module, isModule } from './module.ts';
 export { HUB, LOGGER, MODULE_LOADER, DYNE_SCANNER } from './tokens.ts';
@@ -52,3 +58,4 @@ export {
 } from '../plugins/queue/_facade/ramen.ts';
 export { setQueueHub } from '../plugins/queue/_facade/default-hub.ts';
 export { isQueueTransport, type QueueMessage, type MessageHandler, type SendOptions, type TransportProducer, type TransportConsumer, type TransportOptions, type QueueTransport } from '../plugins/queue/_lib/types.ts';
+export * from '../plugins/dripline/_errors.ts';

@@ -271,7 +271,7 @@ async function againstPython(hub: Hub, dir: string, key: string, baseline: Ferne
   };
   section('  whole processes on that file (start, imports, one read + decrypt + unpack, exit), for context:');
   console.log(`    python3 cryptography + msgpack: ${wall(() => python(PYTHON_ONCE, { KEY: key, FILE: file }))}`);
-  const acctBin = fileURLToPath(new URL('../../scripts/bin/acct.js', import.meta.url));
+  const acctBin = fileURLToPath(new URL('../../dist/scripts/bin/acct.js', import.meta.url));
   const acct = () => execFileSync(process.execPath, [acctBin, 'decrypt', file, '--output', 'json'], { env: { ...process.env, ACCT_KEY: key }, maxBuffer: 256 << 20 });
   console.log(`    tspop acct decrypt --output json (prints the profiles too): ${wall(acct)}`);
 }

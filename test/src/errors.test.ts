@@ -7,6 +7,7 @@ import * as kvErrors from '../../plugins/kv/_errors.ts';
 import * as queueErrors from '../../plugins/queue/_errors.ts';
 import * as amqpErrors from '../../plugins/amqp/_errors.ts';
 import * as httpErrors from '../../plugins/http/_errors.ts';
+import * as driplineErrors from '../../plugins/dripline/_errors.ts';
 import { TspopError, defineError, describeError, errorCodes, type TspopErrorClass } from '../../src/errors.ts';
 import { codesOf, errorClasses, neverThrown } from '../helpers/error-registry.ts';
 
@@ -49,7 +50,7 @@ describe('the error registry', () => {
   });
 
   it('holds exactly the codes of the registry modules (a new family adds its module here), each a TSPOP_ERR_ code', () => {
-    const owned = [...codesOf(coreErrors), ...codesOf(acctErrors), ...codesOf(evbusErrors), ...codesOf(kvErrors), ...codesOf(amqpErrors), ...codesOf(httpErrors), ...codesOf(queueErrors)];
+    const owned = [...codesOf(coreErrors), ...codesOf(acctErrors), ...codesOf(evbusErrors), ...codesOf(kvErrors), ...codesOf(amqpErrors), ...codesOf(httpErrors), ...codesOf(queueErrors), ...codesOf(driplineErrors)];
 
     expect(owned.filter((c) => !/^TSPOP_ERR_[A-Z]+(_[A-Z0-9]+)+$/.test(c))).toEqual([]);
     expect(errorCodes().filter((c) => !owned.includes(c))).toEqual([]);
@@ -59,7 +60,7 @@ describe('the error registry', () => {
   it('the package root exports every family\'s classes, and their static code matches their instances\' code', () => {
     const exported = new Map(errorClasses(tspop).map(([, cls]) => [cls.code, cls]));
 
-    for (const code of [...codesOf(coreErrors), ...codesOf(acctErrors), ...codesOf(evbusErrors), ...codesOf(kvErrors), ...codesOf(amqpErrors), ...codesOf(httpErrors), ...codesOf(queueErrors)]) {
+    for (const code of [...codesOf(coreErrors), ...codesOf(acctErrors), ...codesOf(evbusErrors), ...codesOf(kvErrors), ...codesOf(amqpErrors), ...codesOf(httpErrors), ...codesOf(queueErrors), ...codesOf(driplineErrors)]) {
       const cls = exported.get(code);
       expect(cls, code).toBeDefined();
       const err = new (cls as TspopErrorClass)('message');
