@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { ConfigFileError } from '../errors.ts';
 import { configError } from './config-error.ts';
+import { yamlProblem } from '../yaml-problem.ts';
 
 /**
  * Reads a YAML config file: a mapping of namespace -> { key: value }. An empty file is `{}`.
@@ -17,13 +18,13 @@ export function readConfigFile(path: string, optional = false): Record<string, u
     if (optional && code === 'ENOENT') return undefined;
     throw configError(ConfigFileError, `config file ${path}: cannot read (${code ?? 'error'})`, cause);
   }
-  const doc = parseDocument(text);
-  const problem = doc.errors[0];
+  const doc = parseDocument(text, { prettyErrors: true });
+  // a warning (an unknown tag) would silently change a value, so it fails too
+  const problem = doc.errors[0] ?? doc.warnings[0];
   if (problem) {
-    const pos = problem.linePos?.[0];
-    const where = pos ? `:${pos.line}:${pos.col}` : '';
-    const reason = problem.message.split('\n')[0]!.replace(/\s*at line \d+, column \d+:?\s*$/, '');
-    throw configError(ConfigFileError, `config file ${path}${where}: YAML syntax error: ${reason}`, problem);
+    const { line, col, what } = yamlProblem(problem);
+    const where = line === undefined ? '' : `:${line}:${col}`;
+    throw configError(ConfigFileError, `config file ${path}${where}: YAML syntax error: ${what}`);
   }
   let data: unknown;
   try {
