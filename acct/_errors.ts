@@ -16,6 +16,8 @@ export const AcctFileReadError = defineError('TSPOP_ERR_ACCT_FILE_READ');
 export const AcctFileWriteError = defineError('TSPOP_ERR_ACCT_FILE_WRITE');
 /** The plaintext YAML does not parse; the message has the file, line and column, never the text. */
 export const AcctYamlError = defineError('TSPOP_ERR_ACCT_YAML');
+/** A plaintext file (YAML to encrypt, the edited text) is not UTF-8; the message names the file and the byte offset. */
+export const AcctEncodingError = defineError('TSPOP_ERR_ACCT_NOT_UTF8');
 /** Decrypted or parsed data is not a profile mapping (not msgpack, not a mapping, a forbidden key...). */
 export const AcctFormatError = defineError('TSPOP_ERR_ACCT_FORMAT');
 /** An `acct-backends` entry failed (unknown backend, bad options, the backend threw). */

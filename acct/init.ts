@@ -17,7 +17,7 @@ import { runBackends } from './_backends.ts';
 import { DEFAULT_BACKEND_KEY, isPlainObject, packProfiles, splitData, unpackProfiles, type AcctData, type Profiles, type SplitData } from './_file-format.ts';
 import { copy, gatherPlugins, only, runGather, type Gathered } from './_gather.ts';
 import { deepMerge } from './_merge.ts';
-import { readInputFile, tokenBytes } from './_read-file.ts';
+import { plainText, readInputFile, tokenBytes } from './_read-file.ts';
 import { parseAcctYaml } from './_yaml.ts';
 
 export const __func_alias__ = { process_: 'process' };
@@ -128,7 +128,7 @@ export async function encryptFile(
 ): Promise<{ acctKey: string; outputFile: string; generated: boolean }> {
   const cryptoPlugin = opts.cryptoPlugin ?? defaultCrypto(hub);
   cryptoModule(hub, cryptoPlugin);
-  const data = parseAcctYaml((await readInputFile(inputFile, 'input file')).toString('utf8'), inputFile);
+  const data = parseAcctYaml(plainText(await readInputFile(inputFile, 'input file'), inputFile), inputFile);
   const generated = opts.acctKey === undefined || opts.acctKey === null;
   const acctKey = generated ? await generateKey(hub, cryptoPlugin) : (opts.acctKey as string);
   const outputFile = opts.outputFile ?? `${inputFile}.${cryptoPlugin}`;

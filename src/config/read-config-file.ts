@@ -3,6 +3,7 @@ import { parseDocument } from 'yaml';
 import { ConfigFileError } from '../errors.ts';
 import { configError } from './config-error.ts';
 import { yamlProblem } from '../yaml-problem.ts';
+import { decodeUtf8 } from '../utf8.ts';
 
 /**
  * Reads a YAML config file: a mapping of namespace -> { key: value }. An empty file is `{}`.
@@ -10,14 +11,15 @@ import { yamlProblem } from '../yaml-problem.ts';
  * Errors name the path (and line:col for YAML syntax) and never quote the file's content.
  */
 export function readConfigFile(path: string, optional = false): Record<string, unknown> | undefined {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     if (optional && code === 'ENOENT') return undefined;
     throw configError(ConfigFileError, `config file ${path}: cannot read (${code ?? 'error'})`, cause);
   }
+  const text = decodeUtf8(bytes, (offset) => configError(ConfigFileError, `config file ${path}: not UTF-8: invalid byte at offset ${offset}`));
   const doc = parseDocument(text, { prettyErrors: true });
   // a warning (an unknown tag) would silently change a value, so it fails too
   const problem = doc.errors[0] ?? doc.warnings[0];

@@ -16,6 +16,7 @@ describe('acct error codes', () => {
       'TSPOP_ERR_ACCT_INVALID_KEY',
       'TSPOP_ERR_ACCT_INVALID_TOKEN',
       'TSPOP_ERR_ACCT_KEY_MISSING',
+      'TSPOP_ERR_ACCT_NOT_UTF8',
       'TSPOP_ERR_ACCT_OPTIONS',
       'TSPOP_ERR_ACCT_YAML',
     ]);

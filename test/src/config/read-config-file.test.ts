@@ -41,4 +41,12 @@ describe('readConfigFile', () => {
     expect(err.message).toContain(`${path}:2:13`);
     expect(err.message).not.toContain('Hunter2');
   });
+
+  it('fails on bytes that are not UTF-8, naming the byte offset', () => {
+    const head = Buffer.from('acct:\n  acct_key: ab');
+    const path = file(Buffer.concat([head, Buffer.from([0xff, 0xfe]), Buffer.from('\n')]));
+    const err = caught(() => readConfigFile(path));
+    expect(err).toBeInstanceOf(ConfigFileError);
+    expect(err.message).toContain(`offset ${head.length}`);
+  });
 });
