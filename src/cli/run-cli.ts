@@ -1,5 +1,7 @@
 import { Hub } from '../hub.ts';
 import { TspopError } from '../errors.ts';
+import { createConsoleLogger } from '../logger.ts';
+import { redactKnown, redactUrls } from '../redact.ts';
 import type { Hub as HubType } from '../types.ts';
 
 export interface CliContext {
@@ -33,6 +35,10 @@ export async function runCli(spec: CliSpec): Promise<number> {
   const verbose = argv.includes('--verbose');
   const controller = new AbortController();
   let hub: HubType | undefined;
+  // Every line this CLI writes to stderr goes through `redact`: URL passwords and key-like words always, and once
+  // options are loaded the values given for secret options (a key typed where a file belongs must not come back).
+  let redact = (text: string): string => redactKnown(redactUrls(text));
+  const logger = createConsoleLogger(undefined, (line) => process.stderr.write(redact(line)));
   const onSignal = (sig: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(sig === 'SIGINT' ? 130 : 143);
     process.stderr.write(`${spec.name}: ${sig}: finishing queued work (send it again to exit now)\n`);
@@ -41,8 +47,9 @@ export async function runCli(spec: CliSpec): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    hub = await Hub.create({ root: spec.root ?? process.cwd() });
+    hub = await Hub.create({ root: spec.root ?? process.cwd(), logger });
     const loaded = await hub.pop.config.load(spec.config, { cli: spec.name, argv, version: spec.version });
+    redact = (text) => loaded.redact(redactUrls(text));
     if (loaded.help !== undefined) {
       process.stdout.write(loaded.help.endsWith('\n') ? loaded.help : `${loaded.help}\n`);
       return 0;
@@ -54,8 +61,8 @@ export async function runCli(spec: CliSpec): Promise<number> {
     const code = await spec.main({ hub, subcommand: loaded.subcommand, signal: controller.signal });
     return code ?? 0;
   } catch (err) {
-    process.stderr.write(`${spec.name}: ${oneLine(err)}\n`);
-    if (verbose && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    process.stderr.write(`${spec.name}: ${redact(oneLine(err))}\n`);
+    if (verbose && err instanceof Error && err.stack) process.stderr.write(`${redact(err.stack)}\n`);
     return exitCodeOf(err);
   } finally {
     process.off('SIGINT', onSignal);

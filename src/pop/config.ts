@@ -7,6 +7,7 @@ import { safeOpt } from '../safe-opt.ts';
 import { DYNE_SCANNER } from '../tokens.ts';
 import type { DyneScanner } from '../dyne-scanner.ts';
 import type { Hub } from '../types.ts';
+import { redactKnown } from '../redact.ts';
 
 export interface ConfigLoadOptions {
   /** Parse this CLI's flags (a project name, or a name other projects add flags to). */
@@ -26,6 +27,8 @@ export interface ConfigLoadResult {
   readonly help: string | undefined;
   /** Set when --version was given. */
   readonly version: string | undefined;
+  /** `text` with the values of secret options (flags, env, config file) and key-like words masked: for messages. */
+  readonly redact: (text: string) => string;
 }
 
 /** Builds and freezes hub.OPT for `names` (projects or dynes): defaults < config file < env < CLI flags. */
@@ -38,5 +41,6 @@ export async function load(hub: Hub, names: readonly string[], options: ConfigLo
   const result = buildOptions({ names, cli: options.cli, argv, env: options.env ?? process.env, projects, version: options.version });
   real[OPT_SLOT] = safeOpt(deepFreeze(result.opt));
   Object.defineProperty(real, 'SUBPARSER', { value: result.subcommand, configurable: true, enumerable: false });
-  return { subcommand: result.subcommand, help: result.help, version: result.version };
+  const secrets = result.secrets;
+  return { subcommand: result.subcommand, help: result.help, version: result.version, redact: (text) => redactKnown(text, secrets) };
 }
