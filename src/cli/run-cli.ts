@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { Hub } from '../hub.ts';
 import { TspopError } from '../errors.ts';
 import { createConsoleLogger } from '../logger.ts';
@@ -8,7 +9,7 @@ export interface CliContext {
   readonly hub: HubType;
   /** The chosen subcommand, if the CLI has subcommands. */
   readonly subcommand: string | undefined;
-  /** Aborted on the first SIGINT/SIGTERM: stop taking work, drain, return. */
+  /** Aborted on the first SIGINT/SIGTERM, or when stdout's reader went away: stop taking work, drain, return. */
   readonly signal: AbortSignal;
 }
 
@@ -46,6 +47,9 @@ export async function runCli(spec: CliSpec): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const onClosed = () => controller.abort(new Error('stdout was closed'));
+  closedOutput.on('closed', onClosed);
+  guardOutput();
   try {
     hub = await Hub.create({ root: spec.root ?? process.cwd(), logger });
     const loaded = await hub.pop.config.load(spec.config, { cli: spec.name, argv, version: spec.version });
@@ -67,7 +71,29 @@ export async function runCli(spec: CliSpec): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    closedOutput.off('closed', onClosed);
     await hub?.close().catch(() => undefined);
+  }
+}
+
+/** Emits `closed` once when the reader of stdout or stderr went away. */
+const closedOutput = new EventEmitter();
+let guarded = false;
+
+/**
+ * `acct decrypt ... | head -1`: the reader closes the pipe and the next write fails with EPIPE, which Node
+ * raises as an unhandled 'error' event (a stack trace and exit 1). A CLI whose reader left has nobody to tell:
+ * the write errors are swallowed for the rest of the process and the running command is asked to stop (its
+ * `signal` aborts), so it still drains and cleans up, and exits 0 as `yes | head -1` does for its part.
+ */
+function guardOutput(): void {
+  if (guarded) return;
+  guarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+      closedOutput.emit('closed');
+    });
   }
 }
 

@@ -142,6 +142,30 @@ describe('acct decrypt', () => {
     }
   });
 
+  it('ends quietly with exit 0 when its reader closes the pipe (| head -1)', async () => {
+    const w = workdir();
+    const big = `svc:\n${Array.from({ length: 20_000 }, (_, i) => `  p${i}:\n    password: pw${i}\n`).join('')}`;
+    writeFileSync(join(w.dir, 'big.yml'), big);
+    const key = (await run(['encrypt', 'big.yml'], { cwd: w.dir })).stdout.trim();
+    const r = await new Promise<{ code: number | null; stderr: string; first: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, 'decrypt', 'big.yml.fernet'], {
+        cwd: w.dir, env: { PATH: process.env.PATH ?? '', HOME: w.dir, ACCT_KEY: key }, stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      let first = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.stdout.once('data', (d: Buffer) => {
+        first = d.toString().split('\n')[0] as string;
+        child.stdout.destroy(); // what `head -1` does after its line
+      });
+      child.once('error', reject);
+      child.once('close', (code) => resolve({ code, stderr, first }));
+    });
+    expect(r.first).toBe('svc:');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
   it('--verbose adds the stack trace', async () => {
     const { dir } = await encrypted();
     const other = (await run(['encrypt', 'creds.yml', '--output-file', 'x'], { cwd: dir })).stdout.trim();
