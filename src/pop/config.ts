@@ -35,11 +35,11 @@ export interface ConfigLoadResult {
 export async function load(hub: Hub, names: readonly string[], options: ConfigLoadOptions = {}): Promise<ConfigLoadResult> {
   const real = realHub(hub);
   // loaded on demand: a hub that never parses options never pays for commander and yaml
-  const [{ buildOptions }, { deepFreeze }] = await Promise.all([import('../config/build-options.ts'), import('../config/deep-freeze.ts')]);
+  const { buildOptions } = await import('../config/build-options.ts');
   const projects = await real.container.resolve<DyneScanner>(DYNE_SCANNER).projects();
   const argv = options.argv ?? (options.cli ? process.argv.slice(2) : []);
   const result = buildOptions({ names, cli: options.cli, argv, env: options.env ?? process.env, projects, version: options.version });
-  real[OPT_SLOT] = safeOpt(deepFreeze(result.opt));
+  real[OPT_SLOT] = safeOpt(result.opt);
   Object.defineProperty(real, 'SUBPARSER', { value: result.subcommand, configurable: true, enumerable: false });
   const secrets = result.secrets;
   return { subcommand: result.subcommand, help: result.help, version: result.version, redact: (text) => redactKnown(text, secrets) };
