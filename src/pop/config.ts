@@ -8,6 +8,10 @@ import { DYNE_SCANNER } from '../tokens.ts';
 import type { DyneScanner } from '../dyne-scanner.ts';
 import type { Hub } from '../types.ts';
 import { redactKnown } from '../redact.ts';
+import { TspopError, describeError } from '../errors.ts';
+import type { BrokenConf } from '../dyne-scanner.ts';
+
+const REPORTED = new WeakSet<BrokenConf>();
 
 export interface ConfigLoadOptions {
   /** Parse this CLI's flags (a project name, or a name other projects add flags to). */
@@ -18,6 +22,8 @@ export interface ConfigLoadOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Shown by --version. */
   version?: string;
+  /** Accept `--verbose` everywhere on the CLI (runCli prints stack traces with it) unless a conf defines it. */
+  verboseFlag?: boolean;
 }
 
 export interface ConfigLoadResult {
@@ -36,9 +42,23 @@ export async function load(hub: Hub, names: readonly string[], options: ConfigLo
   const real = realHub(hub);
   // loaded on demand: a hub that never parses options never pays for commander and yaml
   const { buildOptions } = await import('../config/build-options.ts');
-  const projects = await real.container.resolve<DyneScanner>(DYNE_SCANNER).projects();
+  const scanner = real.container.resolve<DyneScanner>(DYNE_SCANNER);
+  const projects = await scanner.projects();
+  const broken = scanner.broken?.() ?? [];
   const argv = options.argv ?? (options.cli ? process.argv.slice(2) : []);
-  const result = buildOptions({ names, cli: options.cli, argv, env: options.env ?? process.env, projects, version: options.version });
+  let result;
+  try {
+    result = buildOptions({ names, cli: options.cli, argv, env: options.env ?? process.env, projects, version: options.version, verboseFlag: options.verboseFlag });
+  } catch (err) {
+    // the CLI is not defined because its project's conf is the broken one: that is the one thing to say
+    if (broken.length > 0 && TspopError.is(err) && err.code === 'TSPOP_ERR_CONFIG_DEFINITION') throw broken[0]!.error;
+    throw err;
+  }
+  // everything else keeps working without the broken conf (--help, --version, tspop's own bins): say so once
+  for (const b of broken) if (!REPORTED.has(b)) {
+    REPORTED.add(b);
+    real.log.warn(`${describeError(b.error)}; that project's options, subcommands and dynes are left out`);
+  }
   real[OPT_SLOT] = safeOpt(result.opt);
   Object.defineProperty(real, 'SUBPARSER', { value: result.subcommand, configurable: true, enumerable: false });
   const secrets = result.secrets;
