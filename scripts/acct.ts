@@ -9,6 +9,7 @@
  * FILE defaults to --acct-file / ACCT_FILE for decrypt and edit. Errors are one line without the key.
  */
 import { stat } from 'node:fs/promises';
+import { TSPOP_VERSION } from '../src/cli/tspop-version.ts';
 import { runCli } from '../src/cli/run-cli.ts';
 import { askToEditAgain, editInEditor } from '../acct/_edit-in-editor.ts';
 import { TspopError, type TspopErrorClass } from '../src/errors.ts';
@@ -26,6 +27,7 @@ const NEW_FILE = `# acct profiles: provider -> profile name -> data, e.g.
 export default function main(argv = process.argv.slice(2)): Promise<number> {
   return runCli({
     name: 'acct',
+    version: TSPOP_VERSION,
     config: ['acct'],
     argv,
     async main({ hub, subcommand }) {

@@ -9,13 +9,14 @@
  * command stops after N events, otherwise at Ctrl-C. Either way the bus drains first (amqp confirms included).
  */
 import { randomInt } from 'node:crypto';
+import { TSPOP_VERSION } from '../src/cli/tspop-version.ts';
 import { runCli, type CliContext } from '../src/cli/run-cli.ts';
 import { renderEvent, type OutputFormat } from '../plugins/evbus/_lib/render.ts';
 import type { IngressEvent } from '../plugins/evbus/_lib/types.ts';
 import type { Hub } from '../src/index.ts';
 
 export default function main(argv = process.argv.slice(2)): Promise<number> {
-  return runCli({ name: 'evbus-test', config: ['evbus-test', 'evbus', 'acct'], argv, main: run });
+  return runCli({ name: 'evbus-test', version: TSPOP_VERSION, config: ['evbus-test', 'evbus'], argv, main: run });
 }
 
 async function run({ hub, signal }: CliContext): Promise<number> {

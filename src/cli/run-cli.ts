@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { Hub } from '../hub.ts';
 import { TspopError } from '../errors.ts';
 import { createConsoleLogger } from '../logger.ts';
+import { packageVersion } from './package-version.ts';
 import { redactKnown, redactUrls } from '../redact.ts';
 import type { Hub as HubType } from '../types.ts';
 
@@ -18,6 +19,7 @@ export interface CliSpec {
   readonly name: string;
   /** Projects/dynes whose options to build into hub.OPT. */
   readonly config: readonly string[];
+  /** Printed by `--version` (default: the `version` of the host root's package.json; none: no --version). */
   readonly version?: string;
   /** Host root (default: cwd). */
   readonly root?: string;
@@ -51,8 +53,10 @@ export async function runCli(spec: CliSpec): Promise<number> {
   closedOutput.on('closed', onClosed);
   guardOutput();
   try {
-    hub = await Hub.create({ root: spec.root ?? process.cwd(), logger });
-    const loaded = await hub.pop.config.load(spec.config, { cli: spec.name, argv, version: spec.version });
+    const root = spec.root ?? process.cwd();
+    hub = await Hub.create({ root, logger });
+    const version = spec.version ?? packageVersion(root);
+    const loaded = await hub.pop.config.load(spec.config, { cli: spec.name, argv, version, verboseFlag: true });
     redact = (text) => loaded.redact(redactUrls(text));
     if (loaded.help !== undefined) {
       process.stdout.write(loaded.help.endsWith('\n') ? loaded.help : `${loaded.help}\n`);

@@ -30,6 +30,8 @@ export interface BuildOptionsInput {
   programName?: string;
   /** Enables `--version`. */
   version?: string;
+  /** Accept `--verbose` on every (sub)command unless a conf defines it (the runner reads it). */
+  verboseFlag?: boolean;
 }
 
 export interface BuildOptionsResult {
@@ -61,6 +63,7 @@ export function buildOptions(input: BuildOptionsInput): BuildOptionsResult {
     projects: input.projects,
     cli: input.cli,
     versionFlag: input.version !== undefined,
+    verboseFlag: input.verboseFlag,
   });
   const state = defaultState(model.namespaces, model.options);
   const env = input.env ?? process.env;

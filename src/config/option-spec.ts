@@ -65,6 +65,10 @@ export interface CliModel {
   readonly builtinConfigFlag: boolean;
   /** `--version` is available. */
   readonly versionFlag: boolean;
+  /** No CLI_CONFIG `verbose` entry and the runner asked for one: tspop adds `--verbose` itself (runCli prints stacks). */
+  readonly builtinVerboseFlag: boolean;
+  /** The project whose CLI this is (named like it, else the first that adds flags or subcommands to it). */
+  readonly owner: string | undefined;
 }
 
 export interface ConfigModel {
