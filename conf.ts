@@ -15,7 +15,9 @@ export const CONFIG: Record<string, ConfigOption> = {
 
   // ── acct ──
   acct_file: { default: undefined, type: 'string', os: 'ACCT_FILE', dyne: 'acct', help: 'Encrypted acct file with credential profiles' },
-  acct_key: { default: undefined, type: 'string', os: 'ACCT_KEY', dyne: 'acct', secret: true, help: 'Fernet key that unlocks the acct file' },
+  acct_key: { default: undefined, type: 'string', os: 'ACCT_KEY', dyne: 'acct', secret: true, help: 'Fernet key that unlocks the acct file (on the command line, ps shows it: prefer ACCT_KEY or --acct-key-file)' },
+  acct_key_file: { default: undefined, type: 'string', os: 'ACCT_KEY_FILE', dyne: 'acct', help: 'File whose first line is the acct key: keeps the key off the command line' },
+  force: { default: false, type: 'boolean', dyne: 'acct', help: 'Replace an existing acct file even though it does not open with the given key' },
   input_file: { type: 'string', dyne: 'acct', help: 'encrypt: the plaintext YAML; decrypt/edit: the acct file (default: --acct-file)' },
   output_file: { type: 'string', dyne: 'acct', help: 'encrypt: where to write (default: <input_file>.<crypto_plugin>); edit: save here instead of over the input' },
   output: { default: 'yaml', type: 'string', choices: ['yaml', 'json'], dyne: 'acct', help: 'How decrypt prints the profiles' },
@@ -45,6 +47,8 @@ export const CLI_CONFIG: Record<string, CliOption> = {
   // ── acct ── (acct_file/acct_key also go on evbus-test, which unlocks acct files too)
   acct_file: { dyne: ['acct', 'evbus-test'], subcommands: ['_global_'] },
   acct_key: { dyne: ['acct', 'evbus-test'], subcommands: ['_global_'] },
+  acct_key_file: { dyne: ['acct', 'evbus-test'], subcommands: ['_global_'] },
+  force: { action: 'store_true', dyne: 'acct', subcommands: ['encrypt', 'edit'] },
   input_file: { positional: true, nargs: '?', dyne: 'acct', subcommands: ['encrypt', 'decrypt', 'edit'] },
   output_file: { dyne: 'acct', subcommands: ['encrypt', 'edit'] },
   output: { dyne: 'acct', subcommands: ['decrypt'] },

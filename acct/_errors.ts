@@ -24,5 +24,11 @@ export const AcctFormatError = defineError('TSPOP_ERR_ACCT_FORMAT');
 export const AcctBackendError = defineError('TSPOP_ERR_ACCT_BACKEND');
 /** A gather plugin failed or returned something other than `{ provider: { profile: ctx } }`. */
 export const AcctGatherError = defineError('TSPOP_ERR_ACCT_GATHER');
+/** Another acct process holds the file's lock (an edit or encrypt of the same file is running), or ours was lost. */
+export const AcctLockedError = defineError('TSPOP_ERR_ACCT_LOCKED');
+/** The output acct file exists and does not open with the given key (or none was given): refused without force. */
+export const AcctFileExistsError = defineError('TSPOP_ERR_ACCT_FILE_EXISTS');
+/** The acct file changed on disk while `acct edit` had it open; the edit was kept elsewhere, not written over it. */
+export const AcctConflictError = defineError('TSPOP_ERR_ACCT_CONFLICT');
 /** `acct edit`: the editor could not start, failed or was interrupted. */
 export const AcctEditorError = defineError('TSPOP_ERR_ACCT_EDITOR');
