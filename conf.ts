@@ -29,14 +29,14 @@ export const CONFIG: Record<string, ConfigOption> = {
   serial_plugin: { default: 'json', type: 'string', dyne: 'evbus', help: 'Serial plugin (hub.serial.*) that put() uses for event bodies: json, msgpack, yaml' },
   match_plugin: { default: 'glob', type: 'string', dyne: 'evbus', help: 'How acct profile names match event profiles (hub.evbus.match.*): glob or regex' },
   ingress_profiles: { default: [], type: 'array', dyne: 'evbus', help: 'The acct profile names to allow; none given: every profile is used' },
-  queue_size: { default: 10000, type: 'integer', dyne: 'evbus', help: 'Most events queued on the bus; put() waits (putNowait() throws) beyond it' },
+  queue_size: { default: 10000, type: 'integer', min: 1, dyne: 'evbus', help: 'Most events queued on the bus; put() waits (putNowait() throws) beyond it' },
   error_callback_ref: { default: undefined, type: 'string', dyne: 'evbus', help: 'Hub ref of a function called with { error, plugin, profile, body } when a publish fails' },
 
   // ── evbus-test (hub.OPT['evbus-test']) ──
   evbus_output: { default: 'nested', type: 'string', choices: ['json', 'yaml', 'nested'], dyne: 'evbus-test', help: 'How to print received events: json (one object per line), yaml or nested' },
   random: { default: false, type: 'boolean', dyne: 'evbus-test', help: 'Put random events (number, timestamp, data) on the bus' },
-  random_period: { default: 1000, type: 'integer', dyne: 'evbus-test', help: 'Milliseconds between random events' },
-  count: { default: 0, type: 'integer', dyne: 'evbus-test', help: 'Stop after this many events were received (0: run until Ctrl-C)' },
+  random_period: { default: 1000, type: 'integer', min: 0, dyne: 'evbus-test', help: 'Milliseconds between random events' },
+  count: { default: 0, type: 'integer', min: 0, dyne: 'evbus-test', help: 'Stop after this many events were received (0: run until Ctrl-C)' },
 };
 
 export const CLI_CONFIG: Record<string, CliOption> = {

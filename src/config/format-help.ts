@@ -94,6 +94,8 @@ function metavar(entry: CliEntry): string {
 function describe(spec: OptionSpec): string {
   const parts = spec.help ? [spec.help] : [];
   if (spec.choices) parts.push(`[choices: ${showChoices(spec.choices)}]`);
+  if (spec.min !== undefined) parts.push(`[min: ${spec.min}]`);
+  if (spec.max !== undefined) parts.push(`[max: ${spec.max}]`);
   if (spec.env) parts.push(`[env: ${spec.env}]`);
   const shown = showDefault(spec);
   if (shown !== undefined) parts.push(`[default: ${shown}]`);

@@ -19,6 +19,8 @@ export interface OptionSpec {
   readonly hasDefault: boolean;
   readonly default: unknown;
   readonly choices: readonly unknown[] | undefined;
+  readonly min: number | undefined;
+  readonly max: number | undefined;
   readonly secret: boolean;
   readonly help: string | undefined;
   /** Primary flag (`--acct-key`) or `<key>` for a positional, when the option is on the CLI being parsed. */
@@ -112,6 +114,8 @@ export function makeSpec(project: string, ns: string, key: string, def: ConfigOp
     hasDefault,
     default: def.default,
     choices: def.choices,
+    min: def.min,
+    max: def.max,
     secret: def.secret === true,
     help: def.help,
     flag: undefined,
