@@ -46,6 +46,12 @@ export async function gather(hub: Hub, profiles: Profiles): Promise<Record<strin
     const { host, port, vhost, label } = refused.profile;
     throw new EvbusAmqpProfileError(`amqp profile ${label}: ${host}:${port} refused the login (check username, password and vhost "${vhost}")`);
   }
+  // the publisher leaves its first failure to us: one line per profile that is not reachable yet
+  started.forEach((p, i) => {
+    if (outcomes[i] === undefined) return;
+    const { host, port, label } = p.profile;
+    hub.log.warn(`amqp profile ${label}: ${host}:${port} is not reachable yet (${describeError(outcomes[i], { redact: true })}); events are kept and sent once it is`);
+  });
   return out;
 }
 

@@ -66,6 +66,8 @@ export class AmqpPublisher {
   /** Settles with the first connection attempt's error, or undefined once connected. */
   readonly #first: Promise<unknown>;
   #settleFirst: (outcome: unknown) => void = () => undefined;
+  /** A caller awaits firstAttempt() and reports its outcome itself: attempt 1 is not logged twice. */
+  #firstReported = false;
 
   constructor(profile: AmqpProfile, log: Logger) {
     this.profile = profile;
@@ -79,6 +81,7 @@ export class AmqpPublisher {
    * before any event is accepted.
    */
   async firstAttempt(ms: number): Promise<unknown> {
+    this.#firstReported = true;
     return (await within(this.#first, ms)) ? this.#first : undefined;
   }
 
@@ -356,7 +359,8 @@ export class AmqpPublisher {
   #retry(err: unknown): void {
     const delay = backoffDelay(this.#attempt, this.profile.minBackoffMs, this.profile.maxBackoffMs);
     this.#attempt++;
-    if (err !== undefined && (this.#attempt === 1 || this.#attempt % 10 === 0)) {
+    const reportedByCaller = this.#attempt === 1 && this.#firstReported;
+    if (err !== undefined && !reportedByCaller && (this.#attempt === 1 || this.#attempt % 10 === 0)) {
       const fields = { profile: this.profile.label, attempt: this.#attempt, retryInMs: delay, error: describeError(err) };
       // a refused login will not fix itself by waiting: say so loudly, but keep retrying (an admin may fix it)
       if (/ACCESS_REFUSED|403/.test(describeError(err))) {
