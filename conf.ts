@@ -12,6 +12,7 @@ export const CONFIG: Record<string, ConfigOption> = {
   dynes: { default: [], type: 'array', help: 'Dynes to show (default: every dyne that any project declares)' },
   json: { default: false, type: 'boolean', help: 'Print the tree as JSON, for tools' },
   verbose: { default: false, type: 'boolean', help: 'On errors, also print the stack trace' },
+  progress: { default: false, type: 'boolean', help: 'Show the progress of long work on stderr even when it is not a terminal (at one it always shows)' },
 
   // ── acct ──
   acct_file: { default: undefined, type: 'string', os: 'ACCT_FILE', dyne: 'acct', help: 'Encrypted acct file with credential profiles' },
@@ -37,12 +38,14 @@ export const CONFIG: Record<string, ConfigOption> = {
   random: { default: false, type: 'boolean', dyne: 'evbus-test', help: 'Put random events (number, timestamp, data) on the bus' },
   random_period: { default: 1000, type: 'integer', min: 0, dyne: 'evbus-test', help: 'Milliseconds between random events' },
   count: { default: 0, type: 'integer', min: 0, dyne: 'evbus-test', help: 'Stop after this many events were received (0: run until Ctrl-C)' },
+  drain_timeout: { default: 10, type: 'number', min: 0, dyne: 'evbus-test', help: 'Seconds to wait for events to be delivered when stopping (Ctrl-C, --count reached); then it names what was not delivered and exits 1' },
 };
 
 export const CLI_CONFIG: Record<string, CliOption> = {
   dynes: { positional: true, nargs: '*', subcommands: ['tree'] },
   json: { action: 'store_true', subcommands: ['tree'] },
   verbose: { action: 'store_true', dyne: ALL_CLIS, subcommands: ['_global_'] },
+  progress: { action: 'store_true', dyne: ['acct', 'evbus-test'], subcommands: ['_global_'] },
 
   // ── acct ── (acct_file/acct_key also go on evbus-test, which unlocks acct files too)
   acct_file: { dyne: ['acct', 'evbus-test'], subcommands: ['_global_'] },
@@ -61,6 +64,7 @@ export const CLI_CONFIG: Record<string, CliOption> = {
   random: { action: 'store_true', dyne: 'evbus-test' },
   random_period: { dyne: 'evbus-test' },
   count: { dyne: 'evbus-test' },
+  drain_timeout: { dyne: 'evbus-test' },
   ingress_profiles: { nargs: '*', dyne: 'evbus-test' },
   serial_plugin: { dyne: 'evbus-test' },
   match_plugin: { dyne: 'evbus-test' },
