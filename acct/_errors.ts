@@ -30,5 +30,7 @@ export const AcctLockedError = defineError('TSPOP_ERR_ACCT_LOCKED');
 export const AcctFileExistsError = defineError('TSPOP_ERR_ACCT_FILE_EXISTS');
 /** The acct file changed on disk while `acct edit` had it open; the edit was kept elsewhere, not written over it. */
 export const AcctConflictError = defineError('TSPOP_ERR_ACCT_CONFLICT');
+/** Long work (parsing a big file) was stopped by a signal before anything was written. */
+export const AcctInterruptedError = defineError('TSPOP_ERR_ACCT_INTERRUPTED');
 /** `acct edit`: the editor could not start, failed or was interrupted. */
 export const AcctEditorError = defineError('TSPOP_ERR_ACCT_EDITOR');

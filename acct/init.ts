@@ -18,7 +18,7 @@ import { DEFAULT_BACKEND_KEY, isPlainObject, packProfiles, splitData, unpackProf
 import { copy, gatherPlugins, only, runGather, type Gathered } from './_gather.ts';
 import { deepMerge } from './_merge.ts';
 import { plainText, readInputFile, tokenBytes } from './_read-file.ts';
-import { parseAcctYaml } from './_yaml.ts';
+import { parseAcctYamlOffThread, type OffThreadOptions } from './_yaml-off-thread.ts';
 import { lockAcctFile } from './_lock.ts';
 import { overwriteTarget } from './_overwrite.ts';
 
@@ -126,15 +126,17 @@ export async function writeFile(hub: Hub, acctFile: string, data: AcctData, acct
  * `<inputFile>.<cryptoPlugin>`). Without `acctKey` a key is generated; the result says which key was used.
  * An existing output file is replaced only when it opens with `acctKey`, or with `force` (AcctFileExistsError
  * otherwise); the output is locked while it is checked and written, so two runs at once cannot both succeed.
+ * A big file is parsed in a worker: `signal` stops it (AcctInterruptedError, nothing written).
  */
 export async function encryptFile(
   hub: Hub,
   inputFile: string,
-  opts: CryptoOptions & { acctKey?: string; outputFile?: string; force?: boolean } = {},
+  opts: CryptoOptions & OffThreadOptions & { acctKey?: string; outputFile?: string; force?: boolean } = {},
 ): Promise<{ acctKey: string; outputFile: string; generated: boolean }> {
   const cryptoPlugin = opts.cryptoPlugin ?? defaultCrypto(hub);
   cryptoModule(hub, cryptoPlugin);
-  const data = parseAcctYaml(plainText(await readInputFile(inputFile, 'input file'), inputFile), inputFile);
+  const text = plainText(await readInputFile(inputFile, 'input file'), inputFile);
+  const data = await parseAcctYamlOffThread(text, inputFile, { signal: opts.signal, onProgress: opts.onProgress });
   const generated = opts.acctKey === undefined || opts.acctKey === null;
   const acctKey = generated ? await generateKey(hub, cryptoPlugin) : (opts.acctKey as string);
   const outputFile = opts.outputFile ?? `${inputFile}.${cryptoPlugin}`;

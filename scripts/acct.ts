@@ -12,7 +12,7 @@
  * shows). FILE defaults to --acct-file / ACCT_FILE for decrypt and edit. An existing acct file is only replaced
  * when it opens with the given key, or with --force. Errors are one line without the key.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { TSPOP_VERSION } from '../src/cli/tspop-version.ts';
 import { runCli } from '../src/cli/run-cli.ts';
@@ -24,6 +24,8 @@ import { lockAcctFile, realTarget } from '../acct/_lock.ts';
 import { overwriteTarget } from '../acct/_overwrite.ts';
 import type { Dynamic, Hub } from '../src/types.ts';
 import { parseAcctYaml, renderProfiles } from '../acct/_yaml.ts';
+import { renderProfilesOffThread } from '../acct/_yaml-off-thread.ts';
+import { createProgress, type Progress } from '../src/cli/progress.ts';
 
 const NEW_FILE = `# acct profiles: provider -> profile name -> data, e.g.
 # amqp:
@@ -40,15 +42,20 @@ export default function main(argv = process.argv.slice(2)): Promise<number> {
     version: TSPOP_VERSION,
     config: ['acct'],
     argv: seed ? ['encrypt', ...argv] : argv,
-    async main({ hub, subcommand }) {
+    async main({ hub, subcommand, signal }) {
       if (subcommand === undefined) {
         process.stderr.write('acct: missing command (try: acct encrypt FILE, acct decrypt FILE, acct edit FILE, acct --help)\n');
         return 2;
       }
       await hub.pop.sub.add({ dyneName: 'acct' });
       const opt: Dynamic = hub.OPT.acct;
-      if (subcommand === 'encrypt') return encryptCommand(hub, opt, seed);
-      if (subcommand === 'decrypt') return decryptCommand(hub, opt);
+      const work: Work = { signal, progress: createProgress('acct', { forced: hub.OPT.tspop.progress === true }) };
+      try {
+        if (subcommand === 'encrypt') return await encryptCommand(hub, opt, seed, work);
+        if (subcommand === 'decrypt') return await decryptCommand(hub, opt, work);
+      } finally {
+        work.progress.done();
+      }
       return editCommand(hub, opt);
     },
   });
@@ -63,13 +70,21 @@ function seedForm(argv: readonly string[]): boolean {
   return first !== undefined && !first.startsWith('-') && !COMMANDS.has(first) && /\.ya?ml$/i.test(first);
 }
 
-async function encryptCommand(hub: Hub, opt: Dynamic, seed: boolean): Promise<number> {
+/** Long work (a big file) stops on Ctrl-C/SIGTERM at once and shows its progress where people look. */
+interface Work {
+  readonly signal: AbortSignal;
+  readonly progress: Progress;
+}
+
+async function encryptCommand(hub: Hub, opt: Dynamic, seed: boolean, work: Work): Promise<number> {
   if (!opt.input_file) throw usage(AcctOptionsError, 'acct encrypt: missing FILE (the plaintext YAML to encrypt)');
   const done = await hub.acct.init.encryptFile(opt.input_file, {
     acctKey: await acctKeyOf(opt, { forFile: opt.input_file, prompt: false }),
     outputFile: opt.output_file,
     cryptoPlugin: opt.crypto_plugin,
     force: opt.force === true,
+    signal: work.signal,
+    onProgress: (s: number) => work.progress.update(`reading ${opt.input_file}: ${s} s`),
   });
   if (seed) {
     // Python acct's lines for a person; stdout still holds the key alone, for KEY=$(acct credentials.yml)
@@ -80,7 +95,7 @@ async function encryptCommand(hub: Hub, opt: Dynamic, seed: boolean): Promise<nu
   return 0;
 }
 
-async function decryptCommand(hub: Hub, opt: Dynamic): Promise<number> {
+async function decryptCommand(hub: Hub, opt: Dynamic, work: Work): Promise<number> {
   const file = acctFileOf(opt, 'decrypt');
   const key = await acctKeyOf(opt, { forFile: file, prompt: true });
   if (!key) throw usage(AcctKeyMissingError, `acct decrypt: no key for ${file} (set ACCT_KEY or pass --acct-key-file)`);
@@ -89,7 +104,13 @@ async function decryptCommand(hub: Hub, opt: Dynamic): Promise<number> {
     allowedBackendProfiles: opt.allowed_backend_profiles,
     hardFail: true,
   });
-  process.stdout.write(renderProfiles(data, opt.output === 'json' ? 'json' : 'yaml'));
+  const size = (await stat(file)).size;
+  const text = await renderProfilesOffThread(data, opt.output === 'json' ? 'json' : 'yaml', size, {
+    signal: work.signal,
+    onProgress: (s) => work.progress.update(`printing ${file}: ${s} s`),
+  });
+  work.progress.done();
+  process.stdout.write(text);
   return 0;
 }
 

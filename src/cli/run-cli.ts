@@ -45,7 +45,7 @@ export async function runCli(spec: CliSpec): Promise<number> {
   const onSignal = (sig: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(sig === 'SIGINT' ? 130 : 143);
     process.stderr.write(`${spec.name}: ${sig}: finishing queued work (send it again to exit now)\n`);
-    controller.abort(new Error(`received ${sig}`));
+    controller.abort(Object.assign(new Error(`received ${sig}`), { signal: sig }));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -201,6 +201,25 @@ describe('acct edit', () => {
   }, 90_000);
 });
 
+describe('big files', () => {
+  it('SIGTERM during a long parse stops acct encrypt at once (exit 143), writing nothing', async () => {
+    const dir = workdir();
+    let text = 'amqp:\n';
+    for (let i = 0; i < 150_000; i++) text += `  p${i}:\n    host: h${i}\n    password: pw-${i}-abcdefgh\n`;
+    writeFileSync(join(dir, 'huge.yml'), text);
+    let pid = 0;
+    const done = run(['encrypt', 'huge.yml'], dir, {}, (p) => (pid = p));
+    await new Promise((r) => setTimeout(r, 2_500)); // started and busy parsing
+    const t0 = Date.now();
+    process.kill(pid, 'SIGTERM');
+    const r = await done;
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(r.code).toBe(143);
+    expect(r.stderr).toContain('TSPOP_ERR_ACCT_INTERRUPTED');
+    expect(existsSync(join(dir, 'huge.yml.fernet'))).toBe(false);
+  }, 60_000);
+});
+
 describe('the key stays off the command line', () => {
   it('--acct-key-file and ACCT_KEY_FILE read it from a file; giving two ways is a usage error', async () => {
     const { dir, file, key } = await encrypted();
