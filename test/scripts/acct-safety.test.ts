@@ -221,6 +221,28 @@ describe('big files', () => {
 });
 
 describe('the key stays off the command line', () => {
+  const withScript = existsSync('/usr/bin/script') ? it : it.skip;
+  withScript('at a terminal, acct decrypt asks for the key and does not echo it', async () => {
+    const { dir, key } = await encrypted();
+    // util-linux script(1) gives acct a pseudo-terminal, as a person has
+    const child = spawn('/usr/bin/script', ['-qec', `${process.execPath} ${BIN} decrypt creds.yml.fernet --output json`, '/dev/null'], {
+      cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: dir }, stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let typed = false;
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (!typed && out.includes('Key for creds.yml.fernet: ')) {
+        typed = true;
+        child.stdin.write(`${key}\r`);
+      }
+    });
+    const code = await new Promise<number | null>((r) => child.once('close', r));
+    expect(code).toBe(0);
+    expect(out).not.toContain(key);
+    expect(JSON.parse(out.slice(out.indexOf('{')).replace(/\r/g, ''))).toEqual(parse(CREDS));
+  }, 60_000);
+
   it('--acct-key-file and ACCT_KEY_FILE read it from a file; giving two ways is a usage error', async () => {
     const { dir, file, key } = await encrypted();
     writeFileSync(join(dir, 'key'), `${key}\n`, { mode: 0o600 });
