@@ -5,7 +5,7 @@
  * shorter or busier. Baseline: the process's own RSS right after warm-up, measured in the same run.
  */
 import { fileURLToPath } from 'node:url';
-import { connect } from 'amqplib';
+import { connect, type ChannelModel } from 'amqplib';
 import { Hub, createMemoryLogger } from '../../src/index.ts';
 import { BROKER, createVhost, deleteVhost, reachable } from '../helpers/rabbitmq.ts';
 
@@ -26,10 +26,22 @@ export async function run(): Promise<void> {
   const hub = await Hub.create({ root: ROOT, logger: log });
   const received = new Set<number>();
   let duplicates = 0;
-  const consumer = await connect({ ...BROKER, vhost });
-  try {
-    await hub.pop.sub.add({ dyneName: 'evbus' });
-    const ch = await consumer.createChannel();
+  let reconnects = 0;
+  // the broker is shared: another test's `rabbitmqctl close_all_connections` may cut us too, so the consumer
+  // reconnects (the queue is durable: nothing is lost meanwhile), as the publisher does
+  let stopping = false;
+  let consumer: ChannelModel | undefined;
+  const consume = async (): Promise<void> => {
+    const conn = await connect({ ...BROKER, vhost });
+    consumer = conn;
+    conn.on('error', () => undefined);
+    conn.on('close', () => {
+      if (stopping) return;
+      reconnects++;
+      const retry = (): void => void consume().catch(() => setTimeout(retry, 500));
+      setTimeout(retry, 200);
+    });
+    const ch = await conn.createChannel();
     await ch.assertQueue(QUEUE, { durable: true });
     await ch.prefetch(1000);
     await ch.consume(QUEUE, (msg) => {
@@ -39,6 +51,10 @@ export async function run(): Promise<void> {
       else received.add(n);
       ch.ack(msg);
     });
+  };
+  try {
+    await consume();
+    await hub.pop.sub.add({ dyneName: 'evbus' });
 
     const profile = { host: BROKER.hostname, port: BROKER.port, username: BROKER.username, password: BROKER.password, vhost, ingress_channels: [QUEUE] };
     const running = hub.evbus.init.start({ profiles: { amqp: { soak: profile } }, internalDefault: false });
@@ -73,14 +89,17 @@ export async function run(): Promise<void> {
     const end = median(after.slice(-window).map((s) => s.rss));
     const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MB`;
     console.log(`soak: ${seconds} s at ${rate} events/s through evbus -> amqp ingress -> RabbitMQ, RSS sampled every ${SAMPLE_MS / 1000} s`);
+    const cuts = log.records.filter((r) => r.msg.includes('connection lost')).length;
     console.log(`  events put ${put}, consumed ${received.size} (duplicates ${duplicates}), lost ${lost} (goal 0); drained: ${stopped.drained}`);
+    console.log(`  connections cut by others during the run: publisher ${cuts}, consumer ${reconnects} (both reconnected)`);
     console.log(`  RSS after ${warmupMs / 1000} s warm-up ${mb(base)}, at the end ${mb(end)}: growth ${(((end - base) / base) * 100).toFixed(1)}% (goal < 10%)`);
     console.log(`  RSS min ${mb(Math.min(...samples.map((s) => s.rss)))}, max ${mb(Math.max(...samples.map((s) => s.rss)))}; heap at the end ${mb(samples.at(-1)?.heap ?? 0)}`);
-    const errors = log.records.filter((r) => r.level === 'error' || r.level === 'warn');
-    if (errors.length > 0) console.log(`  ${errors.length} warnings/errors logged, first: ${errors[0]?.msg}`);
+    const errors = log.records.filter((r) => (r.level === 'error' || r.level === 'warn') && !r.msg.includes('connection lost'));
+    if (errors.length > 0) console.log(`  ${errors.length} other warnings/errors logged, first: ${errors[0]?.msg}`);
   } finally {
+    stopping = true;
     await hub.close().catch(() => undefined);
-    await consumer.close().catch(() => undefined);
+    await consumer?.close().catch(() => undefined);
     await deleteVhost(vhost);
   }
 }
