@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { AcctKeyMissingError, AcctOptionsError } from './_errors.ts';
 import { plainText } from './_read-file.ts';
 import type { Dynamic } from '../src/types.ts';
+import { configError } from '../src/config/config-error.ts';
 
 export interface KeyNeed {
   /** What the key is for, in the prompt: `Key for creds.yml.fernet: `. */
@@ -70,8 +71,7 @@ function promptKey(question: string): Promise<string> {
   });
 }
 
+/** A usage problem (exit 2), as for a bad flag. */
 function usage(message: string, cause?: unknown, cls = AcctOptionsError): Error {
-  const err = new cls(message, cause === undefined ? undefined : { cause });
-  Object.defineProperty(err, 'exitCode', { value: 2, enumerable: true });
-  return err;
+  return configError(cls, message, cause);
 }
