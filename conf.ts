@@ -9,8 +9,9 @@ const ALL_CLIS = ['tspop', 'acct', 'evbus-test'];
 
 export const CONFIG: Record<string, ConfigOption> = {
   // ── tspop (introspection) ──
-  dynes: { default: [], type: 'array', help: 'Dynes to show (default: every dyne that any project declares)' },
+  dynes: { default: [], type: 'array', help: 'Dynes to show or type (default: every dyne that any project declares)' },
   json: { default: false, type: 'boolean', help: 'Print the tree as JSON, for tools' },
+  out: { default: undefined, type: 'string', help: 'The declaration file to write (default: tspop-hub.d.ts in the project root)' },
   verbose: { default: false, type: 'boolean', help: 'On errors, also print the stack trace' },
   progress: { default: false, type: 'boolean', help: 'Show the progress of long work on stderr even when it is not a terminal (at one it always shows)' },
 
@@ -42,8 +43,9 @@ export const CONFIG: Record<string, ConfigOption> = {
 };
 
 export const CLI_CONFIG: Record<string, CliOption> = {
-  dynes: { positional: true, nargs: '*', subcommands: ['tree'] },
+  dynes: { positional: true, nargs: '*', subcommands: ['tree', 'types'] },
   json: { action: 'store_true', subcommands: ['tree'] },
+  out: { subcommands: ['types'] },
   verbose: { action: 'store_true', dyne: ALL_CLIS, subcommands: ['_global_'] },
   progress: { action: 'store_true', dyne: ['acct', 'evbus-test'], subcommands: ['_global_'] },
 
@@ -72,6 +74,7 @@ export const CLI_CONFIG: Record<string, CliOption> = {
 
 export const SUBCOMMANDS: Record<string, SubcommandDef> = {
   tree: { help: 'Print the hub: subs, plugins, functions with their parameters and source files' },
+  types: { help: "Write a declaration file that types the hub's subs from the plugin files' own exports" },
   encrypt: { dyne: 'acct', help: 'Encrypt a YAML file of profiles into FILE.fernet; prints the key when it made one' },
   decrypt: { dyne: 'acct', help: 'Print the profiles of an acct file (backends included)' },
   edit: { dyne: 'acct', help: 'Edit the decrypted contents of an acct file in $EDITOR and save it encrypted again' },
@@ -79,7 +82,11 @@ export const SUBCOMMANDS: Record<string, SubcommandDef> = {
 
 export const DYNE: Record<string, string[]> = {
   acct: ['acct'],
+  amqp: ['plugins/amqp'],
   evbus: ['plugins/evbus'],
+  http: ['plugins/http'],
   ingress: ['plugins/ingress'],
+  kv: ['plugins/kv'],
+  queue: ['plugins/queue'],
   serial: ['plugins/serial'],
 };

@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'coverage/**', 'types/**', 'test/fixtures/**/node_modules/**'] },
+  { ignores: ['node_modules/**', 'coverage/**', 'dist/**', 'test/fixtures/**/node_modules/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -9,8 +9,8 @@
  * (what gather plugins returned, for `close`). Keys and profile data are never logged or put in messages.
  */
 import { TspopError, describeError } from '../src/errors.ts';
-import { AcctDecryptError, AcctFormatError, AcctKeyMissingError, AcctOptionsError } from './_errors.ts';
-import { writeFileAtomic } from './_write-file-atomic.ts';
+import { AcctDecryptError, AcctFileWriteError, AcctFormatError, AcctKeyMissingError, AcctOptionsError } from './_errors.ts';
+import { writeFileAtomic } from '../src/write-file-atomic.ts';
 import { isSub } from '../src/sub.ts';
 import type { Dynamic, Hub } from '../src/types.ts';
 import { runBackends } from './_backends.ts';
@@ -118,7 +118,7 @@ export async function decryptFile(hub: Hub, acctFile: string, acctKey: string | 
 /** Encrypts `data` into `acctFile`, atomically, mode 0600. */
 export async function writeFile(hub: Hub, acctFile: string, data: AcctData, acctKey: string, opts: CryptoOptions = {}): Promise<void> {
   const token = await encrypt(hub, data, acctKey, opts.cryptoPlugin);
-  await writeFileAtomic(acctFile, token);
+  await writeFileAtomic(acctFile, token, AcctFileWriteError);
 }
 
 /**

@@ -1,7 +1,11 @@
-/** `tspop` — introspection: `tspop tree [dyne...]` prints subs, modules, functions and their files. */
+/**
+ * `tspop` — introspection: `tspop tree [dyne...]` prints subs, modules, functions and their files;
+ * `tspop types [dyne...] [--out FILE]` writes the declaration file that types them.
+ */
 import { TSPOP_VERSION } from '../src/cli/tspop-version.ts';
 import { runCli } from '../src/cli/run-cli.ts';
 import { printTree } from '../src/cli/tree.ts';
+import { writeTypes } from '../src/cli/write-types.ts';
 
 export default function main(argv = process.argv.slice(2)): Promise<number> {
   return runCli({
@@ -11,7 +15,8 @@ export default function main(argv = process.argv.slice(2)): Promise<number> {
     argv,
     async main({ hub, subcommand }) {
       if (subcommand === 'tree') return printTree(hub, hub.OPT.tspop.dynes ?? [], hub.OPT.tspop.json === true);
-      process.stderr.write('tspop: missing command (try: tspop tree, tspop --help)\n');
+      if (subcommand === 'types') return writeTypes(hub, hub.OPT.tspop.dynes ?? [], hub.OPT.tspop.out);
+      process.stderr.write('tspop: missing command (try: tspop tree, tspop types, tspop --help)\n');
       return 2;
     },
   });

@@ -9,6 +9,7 @@ import { exposeFunction, contractsFor, chainFor, type ContractSource } from './c
 import { ModReservedNameError, ModInterfaceError } from './errors.ts';
 import type { ResolvedSubOptions } from './sub-options.ts';
 import { HUB } from './tokens.ts';
+import { checkSignatures } from './check-signatures.ts';
 
 /** One file's contribution to a module (several files merge when projects extend the same dyne). */
 export interface ModulePart {
@@ -46,7 +47,8 @@ export function isClass(v: unknown): v is new (...args: never[]) => object {
 export function buildModule(ctx: BuildContext, name: string, parts: readonly ModulePart[], virtualName?: string): Module {
   const functions = new Map<string, FunctionRecord>();
   const closeHooks: Array<() => unknown> = [];
-  const mod = new Module({ name, sub: ctx.sub, paths: parts.map((p) => p.path), functions, virtualName, closeHooks });
+  const vars = new Map<string, string>();
+  const mod = new Module({ name, sub: ctx.sub, paths: parts.map((p) => p.path), functions, virtualName, closeHooks, vars });
   const view = createView(ctx.hub, mod, ctx.sub);
   const declared = parts.flatMap((p) => stringList(p.exports.__contracts__, '__contracts__', p.path));
   const contractModules = contractsFor(name, declared, ctx.sub[META].contracts, ctx.ancestors);
@@ -54,7 +56,7 @@ export function buildModule(ctx: BuildContext, name: string, parts: readonly Mod
   for (const part of parts) {
     const isOwn = ctx.options.omitFunc ? () => false : ownExportFilter(part.path);
     const found = ctx.options.omitFunc ? [] : pluginFunctions(ctx, part, view, isOwn);
-    for (const [fnName, raw, bindHub] of found) {
+    for (const { name: fnName, fn: raw, key, kind } of found) {
       if (RESERVED_FUNCTION_NAMES.has(fnName)) {
         throw new ModReservedNameError(`${part.path}: "${fnName}" is reserved on modules; rename it or alias it with __func_alias__`);
       }
@@ -67,27 +69,59 @@ export function buildModule(ctx: BuildContext, name: string, parts: readonly Mod
       }
       const ref = `${ctx.subRef}.${name}.${fnName}`;
       const chain = chainFor(fnName, contractModules);
-      const exposed = bindHub ? exposeFunction(raw, view, fnName, ref, chain) : exposeFunction(dropHub(raw), view, fnName, ref, chain);
-      functions.set(fnName, { raw, exposed, path: part.path });
+      const wrap = (impl: Fn, contracts: boolean) => exposeFunction(impl, view, fnName, ref, contracts ? chain : undefined);
+      const exposed = wrap(kind === 'function' ? raw : dropHub(raw), true);
+      if (kind === 'function') forwardAttributes(raw, exposed);
+      functions.set(fnName, { raw, exposed, path: part.path, key, kind, wrap });
       Object.defineProperty(mod, fnName, { value: exposed, enumerable: true, writable: true, configurable: true });
     }
-    if (!ctx.options.omitFunc) exposeVars(ctx, part, mod, isOwn);
+    if (!ctx.options.omitFunc) exposeVars(ctx, part, mod, isOwn, vars);
     const close = part.exports.__close__;
     if (typeof close === 'function') closeHooks.push(() => (close as (hub: object) => unknown)(view));
   }
+  checkSignatures(`${ctx.subRef}.${name}`, contractModules, functions);
   return mod;
 }
 
-/** Returns [hubName, function, takesHub] for every exposed function of one file. */
-function pluginFunctions(ctx: BuildContext, part: ModulePart, view: object, isOwn: OwnFilter): Array<[string, Fn, boolean]> {
-  const out: Array<[string, Fn, boolean]> = [];
+/** Own properties every function has; the rest are attributes a plugin set (`fn.attr = 1`). */
+const FUNCTION_OWN = new Set(['length', 'name', 'prototype', 'arguments', 'caller']);
+
+/**
+ * pop: attributes set on a plugin function read through the hub's function (`hub.sub.mod.fn.attr`). They are
+ * forwarded, not copied, so a later `fn.attr = 2` in the plugin file shows through too.
+ */
+function forwardAttributes(raw: Fn, exposed: Fn): void {
+  for (const key of Reflect.ownKeys(raw)) {
+    if (typeof key === 'string' && FUNCTION_OWN.has(key)) continue;
+    Object.defineProperty(exposed, key, {
+      get: () => (raw as unknown as Record<PropertyKey, unknown>)[key],
+      set: (v: unknown) => {
+        (raw as unknown as Record<PropertyKey, unknown>)[key] = v;
+      },
+      enumerable: Object.getOwnPropertyDescriptor(raw, key)?.enumerable ?? true,
+      configurable: true,
+    });
+  }
+}
+
+/** One exposed function of a file: its hub name, the function, its name in the file, and whether it takes `hub`. */
+interface FoundFunction {
+  readonly name: string;
+  readonly fn: Fn;
+  readonly key: string;
+  readonly kind: FunctionRecord['kind'];
+}
+
+/** Every exposed function of one file. */
+function pluginFunctions(ctx: BuildContext, part: ModulePart, view: object, isOwn: OwnFilter): FoundFunction[] {
+  const out: FoundFunction[] = [];
   const alias = aliasMap(part);
   const { omitStart, omitEnd } = ctx.options;
   for (const [exportName, value] of Object.entries(part.exports)) {
     if (MARKERS.has(exportName) || typeof value !== 'function' || isClass(value)) continue;
     if ((omitStart && exportName.startsWith(omitStart)) || (omitEnd && exportName.endsWith(omitEnd))) continue;
     if (!isOwn(exportName, value)) continue;
-    out.push([alias.get(exportName) ?? exportName, value as Fn, true]);
+    out.push({ name: alias.get(exportName) ?? exportName, fn: value as Fn, key: exportName, kind: 'function' });
   }
   const cls = part.exports.default;
   if (isClass(cls)) out.push(...classMethods(ctx, part, cls, view, alias));
@@ -104,7 +138,7 @@ function classMethods(
   cls: new (...args: never[]) => object,
   view: object,
   alias: Map<string, string>,
-): Array<[string, Fn, boolean]> {
+): FoundFunction[] {
   const child = ctx.container.createChildContainer();
   child.register(HUB, { useValue: view });
   let instance: object;
@@ -113,14 +147,14 @@ function classMethods(
   } catch (cause) {
     throw new ModInterfaceError(`${part.path}: cannot construct the default-exported class: ${(cause as Error).message}`, { cause });
   }
-  const out: Array<[string, Fn, boolean]> = [];
+  const out: FoundFunction[] = [];
   for (let proto = Object.getPrototypeOf(instance); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
     for (const key of Object.getOwnPropertyNames(proto)) {
       // Read the descriptor, not `instance[key]`: that would run getters (side effects, throws) while loading.
       const fn = Object.getOwnPropertyDescriptor(proto, key)?.value as unknown;
       if (key === 'constructor' || key.startsWith(ctx.options.omitStart || '\0') || typeof fn !== 'function') continue;
-      if (out.some(([n]) => n === (alias.get(key) ?? key))) continue;
-      out.push([alias.get(key) ?? key, (fn as Fn).bind(instance) as Fn, false]);
+      if (out.some((f) => f.name === (alias.get(key) ?? key))) continue;
+      out.push({ name: alias.get(key) ?? key, fn: (fn as Fn).bind(instance) as Fn, key, kind: 'method' });
     }
   }
   return out;
@@ -130,13 +164,14 @@ function classMethods(
  * Module variables (pop exposes them too): `export const ACCT = ['amqp']` is readable as `hub.ingress.amqp.ACCT`
  * and writable as plugin state. Imported values and `_private` names stay hidden.
  */
-function exposeVars(ctx: BuildContext, part: ModulePart, mod: Module, isOwn: OwnFilter): void {
+function exposeVars(ctx: BuildContext, part: ModulePart, mod: Module, isOwn: OwnFilter, vars: Map<string, string>): void {
   const { omitStart, omitEnd } = ctx.options;
   for (const [name, value] of Object.entries(part.exports)) {
     if (MARKERS.has(name) || typeof value === 'function' || RESERVED_FUNCTION_NAMES.has(name)) continue;
     if ((omitStart && name.startsWith(omitStart)) || (omitEnd && name.endsWith(omitEnd))) continue;
     if (!isOwn(name, { name: '' })) continue;
     Object.defineProperty(mod, name, { value, enumerable: true, writable: true, configurable: true });
+    vars.set(name, part.path);
   }
 }
 

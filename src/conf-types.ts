@@ -11,8 +11,8 @@ export interface ConfigOption {
   help?: string;
   /** Parse/validate as this type (default: inferred from `default`, else string). */
   type?: OptionType;
-  /** Environment variable read for this option (pop's `os`). */
-  os?: string;
+  /** Environment variable that sets the option; `true` names it after the key, upper-cased (pop-config). */
+  os?: string | boolean;
   /** Land in `hub.OPT[dyne]` instead of `hub.OPT[<project>]`. */
   dyne?: string;
   choices?: readonly unknown[];

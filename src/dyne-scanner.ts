@@ -33,8 +33,13 @@ export interface DyneScanner {
   invalidate(): void;
 }
 
-/** The tspop package that is running: its plugins must share this copy's classes, so it is never looked up. */
-export const TSPOP_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/**
+ * Where the running tspop's conf sits: the repository root when run from sources, `dist/` in the package. Its
+ * plugins must share this copy's classes, so the package is never looked up again as a dependency.
+ */
+const OWN_CONF_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** The running tspop package (the folder holding its package.json). */
+export const TSPOP_ROOT = packageRootOf(OWN_CONF_DIR);
 
 interface PackageJson {
   name?: string;
@@ -101,7 +106,7 @@ export class PackageDyneScanner implements DyneScanner {
     };
     this.#broken = broken;
 
-    const ownConf = findConf(TSPOP_ROOT);
+    const ownConf = findConf(OWN_CONF_DIR);
     if (ownConf) await addProject(TSPOP_ROOT, ownConf);
     const hostConf = findConf(this.root);
     if (hostConf) await addProject(this.root, hostConf);
@@ -127,6 +132,13 @@ export class PackageDyneScanner implements DyneScanner {
       }
     }
     return projects;
+  }
+}
+
+function packageRootOf(dir: string): string {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, 'package.json'))) return d;
+    if (dirname(d) === d) return dir;
   }
 }
 

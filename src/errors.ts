@@ -71,6 +71,8 @@ export const ModNotLoadedError = defineError('TSPOP_ERR_MOD_NOT_LOADED');
 export const ModInitError = defineError('TSPOP_ERR_MOD_INIT');
 export const ModReservedNameError = defineError('TSPOP_ERR_MOD_RESERVED_NAME');
 export const ModInterfaceError = defineError('TSPOP_ERR_MOD_INTERFACE');
+/** A TypeScript plugin (or conf) file does not compile: the message names file:line:column; also a broken tsconfig. */
+export const ModTransformError = defineError('TSPOP_ERR_MOD_TRANSFORM');
 
 // ── refs ──────────────────────────────────────────────────────────────────────
 export const RefNotFoundError = defineError('TSPOP_ERR_REF_NOT_FOUND');
@@ -78,6 +80,8 @@ export const RefNotFoundError = defineError('TSPOP_ERR_REF_NOT_FOUND');
 // ── contracts ─────────────────────────────────────────────────────────────────
 export const ContractCallError = defineError('TSPOP_ERR_CONTRACT_CALL');
 export const ContractLoadError = defineError('TSPOP_ERR_CONTRACT_LOAD');
+/** A plugin function does not accept the parameters its contract's `sig_<fn>` declares (or is missing). */
+export const ContractSignatureError = defineError('TSPOP_ERR_CONTRACT_SIGNATURE');
 
 // ── dynes and conf files ──────────────────────────────────────────────────────
 export const ConfLoadError = defineError('TSPOP_ERR_CONF_LOAD');
@@ -91,3 +95,10 @@ export const ConfigMissingError = defineError('TSPOP_ERR_CONFIG_MISSING');
 export const ConfigFileError = defineError('TSPOP_ERR_CONFIG_FILE');
 export const ConfigDefinitionError = defineError('TSPOP_ERR_CONFIG_DEFINITION');
 export const ConfigUsageError = defineError('TSPOP_ERR_CONFIG_USAGE');
+// ── tspop types (generated hub declarations) ─────────────────────────────────
+/** The --out file exists and was not written by `tspop types`: it is never replaced. */
+export const TypesOverwriteError = defineError('TSPOP_ERR_TYPES_OVERWRITE');
+/** The declaration file could not be written (no permission, a folder in the way...). */
+export const TypesWriteError = defineError('TSPOP_ERR_TYPES_WRITE');
+/** Modules failed to load, so their types are unknown: nothing is written rather than a file missing them. */
+export const TypesIncompleteError = defineError('TSPOP_ERR_TYPES_INCOMPLETE');

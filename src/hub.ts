@@ -1,22 +1,23 @@
-import 'reflect-metadata';
-import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import type { DependencyContainer } from 'tsyringe';
+import { tsyringe } from './tsyringe.ts';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HUB_SELF, META, OPT_SLOT, SUBS, ADDED, CLOSED } from './meta.ts';
 import { createSub } from './load-sub.ts';
+import { closeSub } from './real-hub.ts';
 import { buildModule } from './build-module.ts';
 import { resolveSubOptions } from './sub-options.ts';
-import { compareNames, initOrder } from './plugin-files.ts';
-import type { Module } from './module.ts';
+import { compareNames } from './plugin-files.ts';
 import type { Sub } from './sub.ts';
 import type { Hub as HubType, Logger, Opt } from './types.ts';
 import { HUB, LOGGER, MODULE_LOADER, DYNE_SCANNER } from './tokens.ts';
 import { createConsoleLogger } from './logger.ts';
 import { NodeModuleLoader, type ModuleLoader } from './module-loader.ts';
 import { PackageDyneScanner } from './dyne-scanner.ts';
-import { HubOptionsError, HubReadonlyError, describeError } from './errors.ts';
+import { HubOptionsError, HubReadonlyError } from './errors.ts';
 import { EMPTY_CONTRACTS } from './contracts.ts';
 import { safeOpt } from './safe-opt.ts';
+import { createHubFallback } from './hub-fallback.ts';
 import * as popSub from './pop/sub.ts';
 import * as popRef from './pop/ref.ts';
 import * as popConfig from './pop/config.ts';
@@ -41,7 +42,7 @@ export interface HubState {
   [CLOSED]: boolean;
 }
 
-class HubImpl {
+export class HubImpl {
   declare readonly [HUB_SELF]: HubImpl & HubState;
   declare readonly root: string;
   declare readonly container: DependencyContainer;
@@ -92,25 +93,11 @@ class HubImpl {
   get [Symbol.toStringTag](): string {
     return 'Hub';
   }
-}
 
-/** Runs a sub's modules' `__close__` hooks in reverse init order: `init` closes last, as it initialised first. */
-export async function closeSub(sub: Sub, log: Logger): Promise<void> {
-  const modules = sub[META].modules;
-  for (const name of initOrder(modules.keys()).reverse()) {
-    const mod = modules.get(name) as Module;
-    for (const hook of [...mod[META].closeHooks].reverse()) {
-      try {
-        await hook();
-      } catch (err) {
-        log.error(`__close__ of ${mod[META].paths.join('+')} failed: ${describeError(err)}`);
-      }
-    }
+  /** String(hub) must not call a sub named `toString`. */
+  [Symbol.toPrimitive](): string {
+    return '[Hub]';
   }
-}
-
-export function realHub(hub: object): HubImpl & HubState {
-  return (hub as HubImpl)[HUB_SELF];
 }
 
 async function create(options: HubCreateOptions = {}): Promise<HubType> {
@@ -122,7 +109,7 @@ async function create(options: HubCreateOptions = {}): Promise<HubType> {
     throw new HubOptionsError('Hub.create: option "root" must be a folder path');
   }
   const root = resolve(options.root ?? process.cwd());
-  const container = rootContainer.createChildContainer();
+  const container = tsyringe.container.createChildContainer();
   const hub = Object.create(HubImpl.prototype) as HubImpl & HubState;
   Object.defineProperties(hub, {
     [HUB_SELF]: { value: hub },
@@ -136,13 +123,19 @@ async function create(options: HubCreateOptions = {}): Promise<HubType> {
 
   container.register(HUB, { useValue: hub });
   container.register(LOGGER, { useValue: options.logger ?? createConsoleLogger() });
-  container.register(MODULE_LOADER, { useValue: new NodeModuleLoader() });
+  container.register(MODULE_LOADER, { useValue: new NodeModuleLoader({ root }) });
   container.register(DYNE_SCANNER, {
     useFactory: (c) => new PackageDyneScanner(root, c.resolve<ModuleLoader>(MODULE_LOADER)),
   });
   addPopSub(hub);
   return hub as unknown as HubType;
 }
+
+// hubs inherit the fallback last, so it only sees names nothing else defines (see hub-fallback.ts)
+Object.setPrototypeOf(HubImpl.prototype, createHubFallback());
+
+/** `.ts` when tspop runs from its sources, `.js` from the package. */
+const OWN_EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 
 /** The `pop` sub is built from modules compiled into tspop, not scanned, so a hub costs no file I/O to create. */
 function addPopSub(hub: HubImpl & HubState): void {
@@ -152,7 +145,7 @@ function addPopSub(hub: HubImpl & HubState): void {
   sub[META].contracts = EMPTY_CONTRACTS;
   const ctx = { hub, sub, subRef: 'pop', options, log: hub.log, container: hub.container, ancestors: [] };
   for (const [name, ns] of [['config', popConfig], ['ref', popRef], ['sub', popSub]] as const) {
-    const mod = buildModule(ctx, name, [{ path: `${dir}${name}.ts`, exports: ns }]);
+    const mod = buildModule(ctx, name, [{ path: `${dir}${name}${OWN_EXT}`, exports: ns }]);
     sub[META].modules.set(name, mod);
     Object.defineProperty(sub, name, { value: mod, enumerable: true, writable: true, configurable: true });
   }

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { META } from './meta.ts';
 import { Sub, subPath } from './sub.ts';
 import type { Module } from './module.ts';
@@ -8,12 +7,14 @@ import { createView } from './view.ts';
 import { withTimeout } from './with-timeout.ts';
 import { describeError } from './describe-error.ts';
 import { normalizeVirtual } from './virtual-result.ts';
-import type { ContractModule, ContractSource } from './contracts.ts';
+import type { ContractSource } from './contracts.ts';
+import { loadContracts } from './load-contracts.ts';
+import { importPlugins, type ImportedGroup } from './import-plugins.ts';
 import type { ResolvedSubOptions } from './sub-options.ts';
 import type { ModuleLoader } from './module-loader.ts';
 import type { LoadFailure, Logger } from './types.ts';
 import type { DependencyContainer } from 'tsyringe';
-import { TspopError, ModLoadError, ModVirtualError, ModVirtualClashError, ModInitError, ModNotLoadedError, ContractLoadError, SubLoadFailedError, type TspopErrorClass } from './errors.ts';
+import { TspopError, ModLoadError, ModVirtualError, ModVirtualClashError, ModInitError, ModNotLoadedError, SubLoadFailedError, type TspopErrorClass } from './errors.ts';
 
 /** What loading a sub needs from the hub. */
 export interface LoadEnv {
@@ -33,13 +34,22 @@ export function createSub(name: string, parent: Sub | undefined, dirs: string[],
 }
 
 /**
- * Loads every plugin file of the sub: import (in parallel), `__virtual__`, `__virtualname__` selection,
- * building, then `__init__` (the `init` module first, then name order). Failures are recorded per module and
- * raised with their code when the module is used, or thrown here with `stopOnFailures`.
- * `attach` puts the sub on the hub before any `__init__` runs, so init code can reach its own sub.
+ * How a round of loading was asked for, which decides what it selects:
+ * - `add`: the sub's first load (a lazy sub only gets placeholders and its `init` module);
+ * - `reload`: every file again, imported fresh;
+ * - `pending`: what a lazy sub still has pending;
+ * - `init`: the `init` module alone (a lazy sub being added, as pop does).
  */
-export function populateSub(env: LoadEnv, sub: Sub, attach: (sub: Sub) => void, fresh = false): Promise<void> {
-  const p = loadSub(env, sub, attach, fresh).finally(() => {
+export type LoadMode = 'add' | 'reload' | 'pending' | 'init';
+
+/**
+ * Loads the sub's plugin files: import, `__virtual__`/`__virtualname__` selection, building, then `__init__`
+ * (the `init` module first, then name order). Failures are recorded per module and raised with their code when
+ * the module is used, or thrown here with `stopOnFailures`. `attach` puts the sub on the hub before any
+ * `__init__` runs, so init code can reach its own sub.
+ */
+export function populateSub(env: LoadEnv, sub: Sub, attach: (sub: Sub) => void, mode: 'add' | 'reload' = 'add'): Promise<void> {
+  const p = loadSub(env, sub, attach, mode).finally(() => {
     if (inFlight.get(sub) === p) inFlight.delete(sub);
   });
   inFlight.set(sub, p);
@@ -53,7 +63,12 @@ export function populateSub(env: LoadEnv, sub: Sub, attach: (sub: Sub) => void, 
 export function loadPending(env: LoadEnv, sub: Sub, attach: (sub: Sub) => void): Promise<void> {
   const running = inFlight.get(sub);
   if (running) return running;
-  return sub[META].pending.size > 0 ? populateSub(env, sub, attach, false) : Promise.resolve();
+  if (sub[META].pending.size === 0) return Promise.resolve();
+  const p = loadSub(env, sub, attach, 'pending').finally(() => {
+    if (inFlight.get(sub) === p) inFlight.delete(sub);
+  });
+  inFlight.set(sub, p);
+  return p;
 }
 
 /** Loads under way, per sub. */
@@ -61,59 +76,88 @@ const inFlight = new WeakMap<Sub, Promise<void>>();
 /** Lazy placeholders, so loading removes exactly those (a nested sub may have taken one's name). */
 const placeholders = new WeakSet<object>();
 
-async function loadSub(env: LoadEnv, sub: Sub, attach: (sub: Sub) => void, fresh: boolean, initOnly = false): Promise<void> {
+/** One candidate for a module name: a file group that passed `__virtual__`. */
+interface Candidate {
+  readonly parts: ModulePart[];
+  readonly virtualName: string | undefined;
+}
+
+/** The flat list of steps a round of loading goes through. */
+async function loadSub(env: LoadEnv, sub: Sub, attach: (sub: Sub) => void, mode: LoadMode): Promise<void> {
   const meta = sub[META];
-  const opts = meta.options;
   const groups = groupFiles(meta.dirs);
-  if (!initOnly) meta.contracts = await loadContracts(env, meta.dirs, opts.contractsDirs, fresh, opts.loadTimeoutMs);
-  if (opts.lazy && !fresh && !initOnly && meta.pending.size === 0 && meta.modules.size === 0) {
-    for (const [name, paths] of groups) meta.pending.set(name, paths);
-    for (const name of meta.pending.keys()) definePlaceholder(env, sub, name, attach);
-    attach(sub);
-    // as in pop, a lazy sub still loads its init module (and runs its __init__) when it is added
-    if (meta.pending.has('init')) await loadSub(env, sub, attach, false, true);
-    return;
+  const io = { fresh: mode === 'reload', timeoutMs: meta.options.loadTimeoutMs };
+  if (mode === 'add' || mode === 'reload') {
+    meta.contracts = await loadContracts(env.loader, meta.dirs, meta.options.contractsDirs, io);
   }
-  // what this round loads: the init module alone, what a lazy sub still has pending, or everything
-  const selected = initOnly ? ['init'] : meta.pending.size > 0 ? [...meta.pending.keys()] : [...groups.keys()];
-  for (const name of selected) {
+  if (mode === 'add' && meta.options.lazy) return addLazily(env, sub, attach, groups);
+  const names = selectModules(sub, mode, groups);
+  const imported = await importPlugins(env.loader, groups, names, io);
+  const candidates = await pickVirtualWinners(env, sub, imported);
+  buildModules(env, sub, candidates);
+  applySubAliases(sub, imported);
+  attach(sub);
+  if (meta.options.init) await runInits(env, sub, imported);
+  checkFailures(sub);
+}
+
+/** A lazy sub shows its modules as placeholders by file name; as in pop, its `init` module still loads now. */
+async function addLazily(env: LoadEnv, sub: Sub, attach: (sub: Sub) => void, groups: ReadonlyMap<string, string[]>): Promise<void> {
+  const meta = sub[META];
+  for (const [name, paths] of groups) meta.pending.set(name, paths);
+  for (const name of meta.pending.keys()) definePlaceholder(env, sub, name, attach);
+  attach(sub);
+  if (meta.pending.has('init')) await loadSub(env, sub, attach, 'init');
+}
+
+/** The module names this round loads; their placeholders and pending entries go. */
+function selectModules(sub: Sub, mode: LoadMode, groups: ReadonlyMap<string, string[]>): string[] {
+  const meta = sub[META];
+  const names = mode === 'init' ? ['init'] : mode === 'pending' ? [...meta.pending.keys()] : [...groups.keys()];
+  for (const name of names) {
     const own = Object.getOwnPropertyDescriptor(sub, name);
     if (own && placeholders.has(own.value as object)) delete (sub as unknown as Record<string, unknown>)[name];
     meta.pending.delete(name);
   }
+  return names;
+}
+
+/**
+ * Groups the imported files by the name they claim (`__virtualname__`, else their file name) and drops those
+ * whose `__virtual__` says no. With `virtual: false` both markers are ignored: modules are named by file.
+ */
+async function pickVirtualWinners(env: LoadEnv, sub: Sub, imported: readonly ImportedGroup[]): Promise<Map<string, Candidate[]>> {
+  const { virtual, loadTimeoutMs } = sub[META].options;
+  const byName = new Map<string, Candidate[]>();
+  const view = createView(env.hub, undefined, sub);
+  for (const group of imported) {
+    if ('error' in group) {
+      recordFailure(sub, group.name, group.path, group.error);
+      continue;
+    }
+    const virtualName = virtual ? firstString(group.parts, '__virtualname__') : undefined;
+    const name = virtualName ?? group.name;
+    const list = byName.get(name) ?? [];
+    byName.set(name, list);
+    const verdict = virtual ? await checkVirtual(group.parts, view, loadTimeoutMs) : undefined;
+    if (verdict) {
+      recordFailure(sub, name, verdict.path, new ModVirtualError(`${subPath(sub)}.${name} is not available: ${verdict.reason} (${verdict.path})`));
+      continue;
+    }
+    list.push({ parts: group.parts, virtualName });
+  }
+  return byName;
+}
+
+/** Builds each name's one winner onto the sub; two winners for one name is a clash, recorded as the module's failure. */
+function buildModules(env: LoadEnv, sub: Sub, byName: ReadonlyMap<string, Candidate[]>): void {
+  const meta = sub[META];
   const ctx: BuildContext = {
-    hub: env.hub, sub, subRef: subPath(sub), options: opts, log: env.log, container: env.container,
+    hub: env.hub, sub, subRef: subPath(sub), options: meta.options, log: env.log, container: env.container,
     ancestors: ancestorContracts(sub),
   };
-
-  const imported = await Promise.all(
-    selected
-      .filter((name) => groups.has(name))
-      .map(async (name) => ({ name, parts: await importGroup(env, groups.get(name) as string[], fresh, opts.loadTimeoutMs) })),
-  );
-
-  const byFinalName = new Map<string, Array<{ parts: ModulePart[]; virtualName?: string }>>();
-  const virtualView = createView(env.hub, undefined, sub);
-  for (const { name, parts } of imported) {
-    if (parts instanceof Error) {
-      recordFailure(sub, name, (parts as TspopError & { path: string }).path ?? '', parts as TspopError);
-      continue;
-    }
-    const virtualName = firstString(parts, '__virtualname__');
-    const finalName = virtualName ?? name;
-    const verdict = opts.virtual ? await checkVirtual(parts, virtualView, opts.loadTimeoutMs) : undefined;
-    const list = byFinalName.get(finalName) ?? [];
-    if (verdict) {
-      recordFailure(sub, finalName, verdict.path, new ModVirtualError(`${ctx.subRef}.${finalName} is not available: ${verdict.reason} (${verdict.path})`));
-      byFinalName.set(finalName, list);
-      continue;
-    }
-    list.push({ parts, virtualName });
-    byFinalName.set(finalName, list);
-  }
-
-  for (const name of [...byFinalName.keys()].sort(compareNames)) {
-    const candidates = byFinalName.get(name) ?? [];
+  for (const name of [...byName.keys()].sort(compareNames)) {
+    const candidates = byName.get(name) ?? [];
     if (candidates.length === 0) continue; // every candidate failed __virtual__: already recorded
     if (candidates.length > 1) {
       const paths = candidates.map((c) => c.parts.map((p) => p.path).join('+'));
@@ -122,30 +166,36 @@ async function loadSub(env: LoadEnv, sub: Sub, attach: (sub: Sub) => void, fresh
       ));
       continue;
     }
-    const winner = candidates[0] as { parts: ModulePart[]; virtualName?: string };
+    const winner = candidates[0] as Candidate;
     meta.failures.delete(name); // another candidate of this virtualname failed, this one loaded
     try {
       const mod = buildModule(ctx, name, winner.parts, winner.virtualName);
       meta.modules.set(name, mod);
       Object.defineProperty(sub, name, { value: mod, enumerable: true, writable: true, configurable: true });
     } catch (err) {
-      recordFailure(sub, name, winner.parts[0]?.path ?? '', TspopError.is(err) ? err : new ModLoadError(`${ctx.subRef}.${name}: ${(err as Error).message}`, { cause: err }));
+      recordFailure(sub, name, winner.parts[0]?.path ?? '', TspopError.is(err) ? err : new ModLoadError(`${ctx.subRef}.${name}: ${describeError(err)}`, { cause: err }));
     }
   }
+}
 
-  const initParts = imported.find((i) => i.name === 'init')?.parts;
-  if (meta.modules.has('init') && Array.isArray(initParts)) {
-    meta.aliases = initParts.flatMap((p) => stringList(p.exports.__sub_alias__, '__sub_alias__', p.path));
+/** The `init` module's `__sub_alias__` names the sub by other names too. */
+function applySubAliases(sub: Sub, imported: readonly ImportedGroup[]): void {
+  const meta = sub[META];
+  const init = imported.find((i) => i.name === 'init');
+  if (meta.modules.has('init') && init && 'parts' in init) {
+    meta.aliases = init.parts.flatMap((p) => stringList(p.exports.__sub_alias__, '__sub_alias__', p.path));
   }
-  attach(sub);
-  if (opts.init) await runInits(env, sub, imported);
-  if (opts.stopOnFailures && meta.failures.size > 0) {
-    const list = [...meta.failures.values()];
-    throw new SubLoadFailedError(
-      `sub ${ctx.subRef} has ${list.length} failed module(s): ${list.map((f) => `${f.module} (${f.code}: ${f.message})`).join('; ')}`,
-      { cause: list[0]?.cause },
-    );
-  }
+}
+
+/** With `stopOnFailures`, any failed module fails the whole load (add() then detaches the sub). */
+function checkFailures(sub: Sub): void {
+  const meta = sub[META];
+  if (!meta.options.stopOnFailures || meta.failures.size === 0) return;
+  const list = [...meta.failures.values()];
+  throw new SubLoadFailedError(
+    `sub ${subPath(sub)} has ${list.length} failed module(s): ${list.map((f) => `${f.module} (${f.code}: ${f.message})`).join('; ')}`,
+    { cause: list[0]?.cause },
+  );
 }
 
 function groupFiles(dirs: readonly string[]): Map<string, string[]> {
@@ -160,19 +210,6 @@ function groupFiles(dirs: readonly string[]): Map<string, string[]> {
   return groups;
 }
 
-async function importGroup(env: LoadEnv, paths: string[], fresh: boolean, timeoutMs: number): Promise<ModulePart[] | Error> {
-  const parts: ModulePart[] = [];
-  for (const path of paths) {
-    try {
-      parts.push({ path, exports: await env.loader.load(path, { fresh, timeoutMs }) });
-    } catch (cause) {
-      const err = new ModLoadError(`cannot load plugin ${path}: ${describeError(cause)}`, { cause });
-      return Object.assign(err, { path });
-    }
-  }
-  return parts;
-}
-
 async function checkVirtual(parts: ModulePart[], view: object, timeoutMs: number): Promise<{ path: string; reason: string } | undefined> {
   for (const part of parts) {
     const fn = part.exports.__virtual__;
@@ -182,26 +219,28 @@ async function checkVirtual(parts: ModulePart[], view: object, timeoutMs: number
       const verdict = normalizeVirtual(await withTimeout(Promise.resolve((fn as (h: object) => unknown)(view)), timeoutMs, `${part.path} __virtual__`));
       if (!verdict.ok) return { path: part.path, reason: verdict.reason };
     } catch (err) {
-      return { path: part.path, reason: `__virtual__ threw: ${(err as Error)?.message ?? String(err)}` };
+      return { path: part.path, reason: `__virtual__ threw: ${describeError(err)}` };
     }
   }
   return undefined;
 }
 
-async function runInits(env: LoadEnv, sub: Sub, imported: Array<{ name: string; parts: ModulePart[] | Error }>): Promise<void> {
+async function runInits(env: LoadEnv, sub: Sub, imported: readonly ImportedGroup[]): Promise<void> {
   const meta = sub[META];
   const names = initOrder(meta.modules.keys());
+  // one lookup table, not a scan of every part per module: a scan made adding 1000 plugins quadratic (~125 ms)
+  const partByPath = new Map(imported.flatMap((i) => ('parts' in i ? i.parts : [])).map((p) => [p.path, p]));
   for (const name of names) {
     const mod = meta.modules.get(name) as Module;
     for (const path of mod[META].paths) {
-      const part = imported.flatMap((i) => (i.parts instanceof Error ? [] : i.parts)).find((p) => p.path === path);
+      const part = partByPath.get(path);
       const init = part?.exports.__init__;
       if (typeof init !== 'function') continue;
       try {
         await withTimeout(Promise.resolve((init as (h: object) => unknown)(createView(env.hub, mod, sub))), meta.options.loadTimeoutMs, `${path} __init__`);
       } catch (cause) {
         meta.modules.delete(name);
-        recordFailure(sub, name, path, new ModInitError(`${subPath(sub)}.${name}: __init__ failed in ${path}: ${(cause as Error)?.message ?? String(cause)}`, { cause }));
+        recordFailure(sub, name, path, new ModInitError(`${subPath(sub)}.${name}: __init__ failed in ${path}: ${describeError(cause)}`, { cause }));
         break;
       }
     }
@@ -243,28 +282,6 @@ function definePlaceholder(env: LoadEnv, sub: Sub, name: string, attach: (sub: S
   );
   placeholders.add(placeholder);
   Object.defineProperty(sub, name, { value: placeholder, configurable: true, enumerable: false, writable: true });
-}
-
-async function loadContracts(env: LoadEnv, dirs: readonly string[], extra: readonly string[], fresh: boolean, timeoutMs: number): Promise<ContractSource> {
-  const own = await loadContractDirs(env, [...dirs.map((d) => join(d, 'contracts')), ...extra], fresh, timeoutMs);
-  const recursive = await loadContractDirs(env, dirs.map((d) => join(d, 'recursive_contracts')), fresh, timeoutMs);
-  return { own, recursive };
-}
-
-async function loadContractDirs(env: LoadEnv, dirs: string[], fresh: boolean, timeoutMs: number): Promise<Map<string, ContractModule[]>> {
-  const out = new Map<string, ContractModule[]>();
-  const files = dirs.flatMap((d) => listPluginFiles(d));
-  const loaded = await Promise.all(
-    files.map(async (f) => {
-      try {
-        return { name: f.name, path: f.path, exports: await env.loader.load(f.path, { fresh, timeoutMs }) };
-      } catch (cause) {
-        throw new ContractLoadError(`cannot load contract ${f.path}: ${describeError(cause)}`, { cause });
-      }
-    }),
-  );
-  for (const c of loaded) out.set(c.name, [...(out.get(c.name) ?? []), c]);
-  return out;
 }
 
 function ancestorContracts(sub: Sub): ContractSource[] {

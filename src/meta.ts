@@ -7,3 +7,5 @@ export const OPT_SLOT: unique symbol = Symbol('tspop.opt');
 export const SUBS: unique symbol = Symbol('tspop.subs');
 export const ADDED: unique symbol = Symbol('tspop.added');
 export const CLOSED: unique symbol = Symbol('tspop.closed');
+/** On a module's view: [module, its sub, the sub's parent, ... up to the top-level sub], for `hub.____` runs. */
+export const VIEW_LEVELS: unique symbol = Symbol('tspop.viewLevels');

@@ -9,6 +9,12 @@ export interface FunctionRecord {
   readonly exposed: (...args: never[]) => unknown;
   /** File that defined it (the winner when merged). */
   readonly path: string;
+  /** Its name in that file: the export (before `__func_alias__`), or the method of a default-exported class. */
+  readonly key: string;
+  /** `method`: a method of the file's default-exported class plugin, which takes no `hub` argument. */
+  readonly kind: 'function' | 'method';
+  /** The function as the hub would expose `impl` (a hub-first function): this module's view injected, its contracts around it. */
+  readonly wrap: (impl: (...args: never[]) => unknown, contracts: boolean) => (...args: never[]) => unknown;
 }
 
 export interface ModuleMeta {
@@ -18,6 +24,8 @@ export interface ModuleMeta {
   readonly paths: string[];
   readonly functions: Map<string, FunctionRecord>;
   readonly virtualName: string | undefined;
+  /** Exported module variables by name, and the file each came from (the later file when merged). */
+  readonly vars: Map<string, string>;
   /** `__close__` hooks of the merged files, called on hub.close(). */
   readonly closeHooks: Array<() => unknown>;
 }
@@ -47,6 +55,11 @@ export class Module {
 
   get [Symbol.toStringTag](): string {
     return `Module ${this[META].name}`;
+  }
+
+  /** String(mod) must not call a plugin function named `toString`. */
+  [Symbol.toPrimitive](): string {
+    return `[Module ${this[META].name}]`;
   }
 }
 

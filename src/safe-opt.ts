@@ -1,4 +1,5 @@
 import { HubReadonlyError } from './errors.ts';
+import { isPlainData } from './config/deep-freeze.ts';
 import type { Opt } from './types.ts';
 
 /**
@@ -54,11 +55,4 @@ function refuse(path: string): ProxyHandler<object> {
     deleteProperty: (_t, key) => fail(key),
     setPrototypeOf: () => fail(),
   };
-}
-
-function isPlainData(value: unknown): value is object {
-  if (Array.isArray(value)) return true;
-  if (typeof value !== 'object' || value === null) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }

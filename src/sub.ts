@@ -48,6 +48,11 @@ export class Sub {
   get [Symbol.toStringTag](): string {
     return `Sub ${subPath(this)}`;
   }
+
+  /** String(sub) and template literals must work even when a module is named `toString` or `valueOf`. */
+  [Symbol.toPrimitive](): string {
+    return `[Sub ${subPath(this)}]`;
+  }
 }
 
 export function isSub(value: unknown): value is Sub {

@@ -2,9 +2,8 @@ import { relative } from 'node:path';
 import { META } from '../meta.ts';
 import type { Sub } from '../sub.ts';
 import type { Hub } from '../types.ts';
-import { DYNE_SCANNER } from '../tokens.ts';
-import type { DyneScanner } from '../dyne-scanner.ts';
-import { functionParams } from './function-params.ts';
+import { functionParams } from '../function-params.ts';
+import { loadDynes } from './load-dynes.ts';
 import { compareNames } from '../plugin-files.ts';
 
 export interface TreeFunction {
@@ -28,15 +27,7 @@ export interface TreeSub {
 
 /** Loads the given dynes (default: every declared dyne) with their sub-folders and describes them. */
 export async function buildTree(hub: Hub, dynes: readonly string[]): Promise<TreeSub[]> {
-  const scanner = hub.container.resolve<DyneScanner>(DYNE_SCANNER);
-  const names = dynes.length > 0 ? [...dynes] : [...new Set((await scanner.projects()).flatMap((p) => Object.keys(p.conf.DYNE)))].sort(compareNames);
-  const out: TreeSub[] = [];
-  for (const name of names) {
-    if (!hub[name]) await hub.pop.sub.add({ dyneName: name });
-    await hub.pop.sub.loadSubdirs(hub[name], { recurse: true });
-    out.push(describeSub(hub, hub[name] as Sub));
-  }
-  return out;
+  return (await loadDynes(hub, dynes)).map((sub) => describeSub(hub, sub));
 }
 
 function describeSub(hub: Hub, sub: Sub): TreeSub {

@@ -3,7 +3,7 @@ import { cliValues, type GivenValue } from './cli-values.ts';
 import { collectOptions } from './collect-options.ts';
 import { findConfigPath, type ConfigPath } from './config-path.ts';
 import { envValues } from './env-values.ts';
-import { fileValues } from './file-values.ts';
+import { fileValues, kvValues } from './file-values.ts';
 import { formatHelp } from './format-help.ts';
 import { helpRequest } from './help-request.ts';
 import type { ConfigModel, OptionSpec } from './option-spec.ts';
@@ -32,6 +32,8 @@ export interface BuildOptionsInput {
   version?: string;
   /** Accept `--verbose` on every (sub)command unless a conf defines it (the runner reads it). */
   verboseFlag?: boolean;
+  /** Values from a kv store, shaped like a config file (`{ namespace: { option: value } }`): between file and env. */
+  kv?: Readonly<Record<string, unknown>>;
 }
 
 export interface BuildOptionsResult {
@@ -53,8 +55,8 @@ export interface BuildOptionsResult {
 }
 
 /**
- * Builds the option values of `names`, as pop-config does: defaults < config file < env vars < flags given
- * on the command line. Pure: no printing, no exiting; config problems throw errors with `exitCode = 2`.
+ * Builds the option values of `names`, as pop-config does: defaults < config file < kv store (`input.kv`) <
+ * env vars < flags given on the command line. Pure: no printing, no exiting; config problems throw errors with `exitCode = 2`.
  * With --help or --version only defaults are filled in, since the caller exits anyway.
  */
 export function buildOptions(input: BuildOptionsInput): BuildOptionsResult {
@@ -90,7 +92,7 @@ function build(input: BuildOptionsInput, model: ConfigModel, state: OptState, en
   if (!cli) {
     const fromEnv = envValues(model.options, env, new Set());
     const config = findConfigPath(undefined, new Map(), fromEnv, model.options, model.namespaces);
-    layer(state, model.options, config, fromEnv, new Map());
+    layer(state, model.options, config, input.kv, fromEnv, new Map());
     return done();
   }
 
@@ -106,7 +108,7 @@ function build(input: BuildOptionsInput, model: ConfigModel, state: OptState, en
   const fromEnv = envValues(model.options, env, new Set(fromCli.keys()));
   const nsOrder = [cli.name, ...model.namespaces];
   const config = findConfigPath(capture.configPath, fromCli, fromEnv, model.options, nsOrder);
-  layer(state, model.options, config, fromEnv, fromCli);
+  layer(state, model.options, config, input.kv, fromEnv, fromCli);
   return done({ subcommand: capture.subcommand });
 }
 
@@ -115,11 +117,12 @@ function withSecrets(result: Omit<BuildOptionsResult, 'secrets'> & { secrets?: u
   return result as BuildOptionsResult;
 }
 
-/** Applies the config file, then env, then command line over the defaults already in `state`. */
+/** Applies the config file, then the kv store, then env, then command line over the defaults already in `state`. */
 function layer(
   state: OptState,
   options: readonly OptionSpec[],
   config: ConfigPath | undefined,
+  kv: Readonly<Record<string, unknown>> | undefined,
   fromEnv: ReadonlyMap<string, GivenValue>,
   fromCli: ReadonlyMap<string, GivenValue>,
 ): void {
@@ -128,6 +131,7 @@ function layer(
     for (const { spec, value } of values) setValue(state, spec, value, source);
   };
   if (data && config) apply(fileValues(data, config.path, options), 'file');
+  if (kv) apply(kvValues(kv, options), 'kv');
   apply(fromEnv.values(), 'env');
   apply(fromCli.values(), 'cli');
 }

@@ -1,6 +1,6 @@
 /**
  * Deep copy of a conf default, so freezing OPT never freezes (or shares) a conf file's data.
- * Copies what `safeOpt` would freeze: plain objects and arrays; everything else is kept as is.
+ * Copies what `deepFreeze` would freeze: plain objects and arrays; everything else is kept as is.
  */
 export function cloneValue<T>(value: T): T {
   return clone(value, new Map()) as T;

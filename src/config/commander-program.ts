@@ -1,4 +1,5 @@
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
+import { commander } from './commander.ts';
 import { CONFIG_FLAG, VERBOSE_FLAG, VERSION_FLAG, allFlags, entriesFor } from './check-flags.ts';
 import { isListNargs, type CliEntry, type CliModel } from './option-spec.ts';
 
@@ -29,7 +30,7 @@ export function emptyCapture(): ArgvCapture {
  * Commander's help, exits and output are switched off; errors are thrown as CommanderError.
  */
 export function commanderProgram(model: CliModel, programName: string, capture: ArgvCapture): Command {
-  const root = new Command(programName)
+  const root = new commander.Command(programName)
     .helpOption(false)
     .helpCommand(false)
     .exitOverride()
@@ -50,7 +51,7 @@ function configure(cmd: Command, model: CliModel, sub: string | undefined, captu
     if (entry.positional) continue;
     for (const flag of allFlags(entry)) {
       const neg = flag === entry.negFlag;
-      const option = new Option(entry.switch ? flag : `${flag} ${metavar(entry)}`);
+      const option = new commander.Option(entry.switch ? flag : `${flag} ${metavar(entry)}`);
       cmd.addOption(option);
       cmd.on(`option:${option.name()}`, (value?: string | null) => {
         const events = capture.flags.get(entry) ?? [];
@@ -60,15 +61,15 @@ function configure(cmd: Command, model: CliModel, sub: string | undefined, captu
     }
   }
   if (model.builtinConfigFlag) {
-    cmd.addOption(new Option(`${CONFIG_FLAG} <path>`));
+    cmd.addOption(new commander.Option(`${CONFIG_FLAG} <path>`));
     cmd.on('option:config', (value: string) => {
       capture.configPath = value;
     });
   }
   // read by the runner from argv (it must work even when parsing fails), so only accepted here
-  if (model.builtinVerboseFlag) cmd.addOption(new Option(VERBOSE_FLAG));
+  if (model.builtinVerboseFlag) cmd.addOption(new commander.Option(VERBOSE_FLAG));
   if (model.versionFlag && sub === undefined) {
-    cmd.addOption(new Option(VERSION_FLAG));
+    cmd.addOption(new commander.Option(VERSION_FLAG));
     cmd.on('option:version', () => {
       capture.version = true;
     });

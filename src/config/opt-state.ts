@@ -1,7 +1,7 @@
 import { cloneValue } from './clone-value.ts';
 import type { OptionSpec } from './option-spec.ts';
 
-export type ValueSource = 'default' | 'file' | 'env' | 'cli';
+export type ValueSource = 'default' | 'file' | 'kv' | 'env' | 'cli';
 
 /** `opt` being built, and where each value came from. */
 export interface OptState {

@@ -8,7 +8,8 @@ export const KEY_LIKE_WORD = '[a word that looks like a key, not shown]';
 export type Origin =
   | { readonly kind: 'cli' }
   | { readonly kind: 'env'; readonly name: string }
-  | { readonly kind: 'file'; readonly path: string };
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'kv' };
 
 /** `option --acct-key (ACCT_KEY)`: names the option by flag (or `ns.key`) and the env var or file it came from. */
 export function optionLabel(spec: OptionSpec, origin: Origin): string {
@@ -16,6 +17,7 @@ export function optionLabel(spec: OptionSpec, origin: Origin): string {
   const what = name.startsWith('<') ? `argument ${name}` : `option ${name}`;
   if (origin.kind === 'env') return `${what} (${origin.name})`;
   if (origin.kind === 'file') return `${what} (${spec.id} in ${origin.path})`;
+  if (origin.kind === 'kv') return `${what} (${spec.id} in the kv store)`;
   return what;
 }
 

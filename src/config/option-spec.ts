@@ -1,3 +1,4 @@
+import { ConfigDefinitionError } from '../errors.ts';
 import type { CliOption, ConfigOption, OptionType } from '../conf-types.ts';
 
 /** One option as it lands in `opt[ns][key]`, with its CONFIG definition (and CLI overrides when on the CLI). */
@@ -98,6 +99,14 @@ export function isListNargs(nargs: CliOption['nargs']): boolean {
   return LIST_NARGS.has(nargs) || typeof nargs === 'number';
 }
 
+/** pop-config's `os`: a variable name, or `true` for one named after the option key (upper-cased, as pop does). */
+function envName(project: string, key: string, os: unknown): string | undefined {
+  if (os === undefined || os === false || os === null) return undefined;
+  if (os === true) return key.toUpperCase();
+  if (typeof os === 'string' && os !== '') return os.toUpperCase();
+  throw new ConfigDefinitionError(`${project}: CONFIG.${key}.os must be an environment variable name or true`);
+}
+
 /** Builds the spec of a CONFIG entry (or of a CLI-only entry, passing its CLI_CONFIG fields as `def`). */
 export function makeSpec(project: string, ns: string, key: string, def: ConfigOption): OptionSpec {
   const hasDefault = 'default' in def && def.default !== undefined;
@@ -110,7 +119,7 @@ export function makeSpec(project: string, ns: string, key: string, def: ConfigOp
     type,
     list: type === 'array',
     elemType: type === 'array' ? undefined : type,
-    env: def.os ? def.os.toUpperCase() : undefined,
+    env: envName(project, key, def.os),
     hasDefault,
     default: def.default,
     choices: def.choices,

@@ -1,4 +1,5 @@
-import { CommanderError, type Command } from 'commander';
+import type { Command, CommanderError } from 'commander';
+import { commander } from './commander.ts';
 import { ConfigDefinitionError, ConfigMissingError, ConfigUnknownFlagError, ConfigUsageError } from '../errors.ts';
 import { CONFIG_FLAG, HELP_FLAGS, VERSION_FLAG, allFlags, entriesFor } from './check-flags.ts';
 import { closest } from './closest.ts';
@@ -20,7 +21,7 @@ export function parseArgv(model: CliModel, argv: readonly string[], programName:
   try {
     program.parse([...argv], { from: 'user' });
   } catch (err) {
-    if (err instanceof CommanderError) throw fromCommander(err, model, program, capture.subcommand);
+    if (err instanceof commander.CommanderError) throw fromCommander(err, model, program, capture.subcommand);
     throw err;
   }
   return capture;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
 import { ConfigFileError } from '../errors.ts';
 import { configError } from './config-error.ts';
 import { yamlProblem } from '../yaml-problem.ts';
@@ -20,7 +20,7 @@ export function readConfigFile(path: string, optional = false): Record<string, u
     throw configError(ConfigFileError, `config file ${path}: cannot read (${code ?? 'error'})`, cause);
   }
   const text = decodeUtf8(bytes, (offset) => configError(ConfigFileError, `config file ${path}: not UTF-8: invalid byte at offset ${offset}`));
-  const doc = parseDocument(text, { prettyErrors: true });
+  const doc = yaml().parseDocument(text, { prettyErrors: true });
   // a warning (an unknown tag) would silently change a value, so it fails too
   const problem = doc.errors[0] ?? doc.warnings[0];
   if (problem) {
@@ -39,4 +39,9 @@ export function readConfigFile(path: string, optional = false): Record<string, u
     throw configError(ConfigFileError, `config file ${path}: the top level must be a mapping of namespaces`);
   }
   return data as Record<string, unknown>;
+}
+
+/** yaml is 70-odd CommonJS files: loaded only when a config file is read, so `--help` and most runs skip it. */
+function yaml(): typeof import('yaml') {
+  return createRequire(import.meta.url)('yaml') as typeof import('yaml');
 }

@@ -1,7 +1,7 @@
 /**
  * hub.pop.ref — reach hub members by dotted reference, as pop does: `hub.pop.ref.last('evbus.broker.put')`.
  */
-import { realHub } from '../hub.ts';
+import { realHub } from '../real-hub.ts';
 import type { Dynamic, Hub } from '../types.ts';
 import { RefNotFoundError } from '../errors.ts';
 

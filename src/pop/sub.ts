@@ -7,13 +7,13 @@ import { Sub, isSub, subPath } from '../sub.ts';
 import { createSub, populateSub, loadPending, type LoadEnv } from '../load-sub.ts';
 import { resolveSubOptions, type SubAddOptions } from '../sub-options.ts';
 import { listSubDirs, compareNames } from '../plugin-files.ts';
-import { realHub, closeSub } from '../hub.ts';
+import { realHub, closeSub } from '../real-hub.ts';
 import { META, SUBS, ADDED, CLOSED } from '../meta.ts';
 import { DYNE_SCANNER, MODULE_LOADER } from '../tokens.ts';
 import type { DyneScanner } from '../dyne-scanner.ts';
 import type { ModuleLoader } from '../module-loader.ts';
 import type { Hub, LoadFailure } from '../types.ts';
-import { HubClosedError, SubExistsError, SubNoDirsError, SubNotFoundError, SubOptionsError } from '../errors.ts';
+import { HubClosedError, HubReadonlyError, SubExistsError, SubNoDirsError, SubNotFoundError, SubOptionsError } from '../errors.ts';
 
 
 /** Adds a sub from a dyne (every project's DYNE folders merged) or from static folders, and loads it. */
@@ -22,10 +22,9 @@ export async function add(hub: Hub, options: SubAddOptions): Promise<Sub> {
   if (real[CLOSED]) throw new HubClosedError('cannot add a sub: the hub is closed');
   const o = resolveSubOptions(options, real.root);
   const target = (o.parent ?? real) as unknown as Record<string, unknown>;
-  // `in`, not an own-property check: a sub named `log` or `close` would hide the hub's own members.
   // An add still loading holds its name too, so two concurrent adds of one name cannot both attach.
   const adding = addingFor(target);
-  if (o.subname in target || adding.has(o.subname)) {
+  if (isTaken(target, o.subname) || adding.has(o.subname)) {
     const where = o.parent ? subPath(o.parent) : 'the hub';
     throw new SubExistsError(`${where} already has "${o.subname}"; use hub.pop.sub.extend() to add folders to a sub`);
   }
@@ -35,6 +34,19 @@ export async function add(hub: Hub, options: SubAddOptions): Promise<Sub> {
   } finally {
     adding.delete(o.subname);
   }
+}
+
+/**
+ * True when `name` is the target's own or a member of its class (a sub named `log` or `close` would hide the
+ * hub's own), but not when it merely comes from Object.prototype: folders named `constructor` or `toString`
+ * are ordinary subs.
+ */
+function isTaken(target: object, name: string): boolean {
+  for (let o: object | null = target; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+    if (name === 'constructor' && o !== target) continue; // every class prototype has one; it is not a member
+    if (Object.prototype.hasOwnProperty.call(o, name)) return true;
+  }
+  return false;
 }
 
 const ADDING = new WeakMap<object, Set<string>>();
@@ -137,7 +149,7 @@ export async function reload(hub: Hub, sub: Sub | string): Promise<Sub> {
   meta.modules.clear();
   meta.failures.clear();
   meta.pending.clear();
-  await populateSub(env(real), s, () => undefined, true);
+  await populateSub(env(real), s, () => undefined, 'reload');
   return s;
 }
 
@@ -185,10 +197,22 @@ function attach(real: ReturnType<typeof realHub>, sub: Sub): void {
       Object.defineProperty(meta.parent, name, { value: sub, enumerable: name === meta.name, writable: true, configurable: true });
     } else {
       real[SUBS].set(name, sub);
-      Object.defineProperty(real, name, { value: sub, enumerable: name === meta.name, writable: true, configurable: true });
+      Object.defineProperty(real, name, protectedSub(sub, name, name === meta.name));
     }
   }
   if (!real[ADDED].includes(sub)) real[ADDED].push(sub);
+}
+
+/** A sub on the hub: readable like a data property, and assigning over it is a coded error, not a silent swap. */
+function protectedSub(sub: Sub, name: string, enumerable: boolean): PropertyDescriptor {
+  return {
+    get: () => sub,
+    set: () => {
+      throw new HubReadonlyError(`hub.${name} is a sub and cannot be replaced: use hub.pop.sub.remove() and add() instead`);
+    },
+    enumerable,
+    configurable: true,
+  };
 }
 
 function detach(real: ReturnType<typeof realHub>, sub: Sub): void {

@@ -23,9 +23,27 @@ export function copyFixture(...parts: string[]): string {
   return dir;
 }
 
-process.once('exit', () => {
-  for (const dir of copies) rmSync(dir, { recursive: true, force: true });
-});
+/** A fresh empty folder in the OS temp folder, removed when the process exits. */
+export function scratchDir(): string {
+  return tempDir('tspop-scratch-');
+}
+
+/** An empty folder in the OS temp dir, removed when the process exits. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  copies.push(dir);
+  return dir;
+}
+
+/**
+ * Removes the copies and temp folders made so far. Call it from `afterAll`: vitest's forked workers do not always
+ * emit 'exit', so that hook alone leaves folders behind.
+ */
+export function removeTempDirs(): void {
+  for (const dir of copies.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+process.once('exit', removeTempDirs);
 
 /** Where each sub sits on the hub (`plugins.a.x`), read from its toStringTag, for order assertions. */
 export function subPaths(subs: Iterable<object>): string[] {

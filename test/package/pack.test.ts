@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,11 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
 const npm = (args: string[], cwd: string) =>
   execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_loglevel: 'error' } });
 
-/** What a user gets from `npm pack`: bins work with plain `npx`, and a TS host imports and merges tspop. */
+/**
+ * What a user gets from `npm pack`: compiled JavaScript that a plain-Node host imports with no TypeScript
+ * installed (dropping `.ts` plugins in a folder still works), bins that run with plain `npx`, and declarations
+ * a strict TypeScript host checks against.
+ */
 describe('the packed tarball', () => {
   let dir: string;
   beforeAll(() => {
@@ -19,9 +23,47 @@ describe('the packed tarball', () => {
     const host = join(dir, 'host');
     execFileSync('mkdir', ['-p', host]);
     writeFileSync(join(host, 'package.json'), JSON.stringify({ name: 'host', version: '1.0.0', type: 'module' }));
-    npm(['install', '--prefer-offline', '--no-audit', '--no-fund', join(dir, tgz), '@types/node@20'], host);
-  }, 180_000);
+    npm(['install', '--prefer-offline', '--no-audit', '--no-fund', join(dir, tgz), '@types/node@20', 'tsx'], host);
+    const js = join(dir, 'js-host');
+    execFileSync('mkdir', ['-p', join(js, 'greet')]);
+    writeFileSync(join(js, 'package.json'), JSON.stringify({ name: 'js-host', version: '1.0.0', type: 'module' }));
+    npm(['install', '--prefer-offline', '--no-audit', '--no-fund', join(dir, tgz)], js);
+  }, 240_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('ships compiled JavaScript with declarations and source maps, and points exports, bin and types at them', () => {
+    const pkgDir = join(dir, 'js-host/node_modules/tspop');
+    const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>>; bin: Record<string, string>; types: string };
+    const targets = [pkg.exports['.']?.default, pkg.exports['.']?.types, pkg.types, ...Object.values(pkg.bin)];
+    for (const t of targets) expect(existsSync(join(pkgDir, t as string)), t).toBe(true);
+    expect(targets.filter((t) => !/\.(js|d\.ts)$/.test(t as string))).toEqual([]);
+    expect(existsSync(join(pkgDir, 'dist/src/index.js.map'))).toBe(true);
+  });
+
+  it('a plain-Node host with no TypeScript installed imports tspop and calls its own .ts and .js plugins', () => {
+    const js = join(dir, 'js-host');
+    expect(existsSync(join(js, 'node_modules/typescript'))).toBe(false);
+    expect(existsSync(join(js, 'node_modules/tsx'))).toBe(false);
+    writeFileSync(join(js, 'conf.js'), `export const CONFIG = {};\nexport const CLI_CONFIG = {};\nexport const SUBCOMMANDS = {};\nexport const DYNE = { greet: ['greet'] };\n`);
+    writeFileSync(join(js, 'greet/hello.ts'), `import { helper } from './_helper.ts';\nexport function say(_hub: unknown, name: string): string {\n  return helper(name);\n}\n`);
+    writeFileSync(join(js, 'greet/_helper.ts'), `export const helper = (name: string): string => \`hello \${name}\`;\n`);
+    writeFileSync(join(js, 'greet/bye.js'), `export function say(hub, name) {\n  return \`bye \${name} (\${hub.greet.hello.say(name)})\`;\n}\n`);
+    writeFileSync(
+      join(js, 'app.mjs'),
+      `import { Hub } from 'tspop';\nconst hub = await Hub.create();\nawait hub.pop.sub.add({ dyneName: 'greet' });\nconsole.log(hub.greet.bye.say('js'));\nawait hub.close();\n`,
+    );
+    const r = spawnSync(process.execPath, ['app.mjs'], { cwd: js, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('bye js (hello js)');
+  });
+
+  it('npx tspop, acct and evbus-test --help work in the plain-Node host', () => {
+    for (const bin of ['tspop', 'acct', 'evbus-test']) {
+      const help = spawnSync('npx', [bin, '--help'], { cwd: join(dir, 'js-host'), encoding: 'utf8' });
+      expect({ bin, status: help.status, stderr: help.stderr }).toEqual({ bin, status: 0, stderr: '' });
+      expect(help.stdout).toContain(`Usage: ${bin}`);
+    }
+  });
 
   it('npx tspop --help works', () => {
     const r = spawnSync('npx', ['tspop', '--help'], { cwd: join(dir, 'host'), encoding: 'utf8' });

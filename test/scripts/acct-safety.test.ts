@@ -5,14 +5,14 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, lstatSync, symlinkSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { tempDir } from '../acct/helpers.ts';
+import { binPath } from '../helpers/bins.ts';
 import { DEV_SHM } from '../../acct/_edit-in-editor.ts';
 import { TERMINATING_SIGNALS, signalExitCode } from '../../src/terminating-signals.ts';
 
-const BIN = fileURLToPath(new URL('../../scripts/bin/acct.js', import.meta.url));
+const BIN = binPath('acct');
 const root = tempDir('tspop-acct-safety-');
 const CREDS = 'amqp:\n  default:\n    password: guest\n';
 const KEY_LINE = /^[A-Za-z0-9_-]{43}=\n$/;

@@ -1,18 +1,18 @@
 /**
- * The `acct` CLI as users run it: `node scripts/bin/acct.js ...` in a child process with a clean environment,
+ * The `acct` CLI as users run it: `node dist/scripts/bin/acct.js ...` in a child process with a clean environment,
  * a private HOME, cwd and TMPDIR (so leftover temp files are visible).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { itWith } from '../helpers/services.ts';
 import { tempDir } from '../acct/helpers.ts';
 import { DEV_SHM } from '../../acct/_edit-in-editor.ts';
+import { binPath } from '../helpers/bins.ts';
 
-const BIN = fileURLToPath(new URL('../../scripts/bin/acct.js', import.meta.url));
+const BIN = binPath('acct');
 const root = tempDir('tspop-acct-cli-');
 const KEY_LINE = /^[A-Za-z0-9_-]{43}=\n$/;
 const CREDS = 'amqp:\n  default:\n    url: amqp://guest:guest@localhost:5672/\n    heartbeat: 30\n  backup:\n    url: amqp://b/\ndefault: default\n';

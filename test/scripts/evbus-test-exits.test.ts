@@ -11,9 +11,10 @@ import { describe, expect, it } from 'vitest';
 import { CONFIG, CLI_CONFIG } from '../../conf.ts';
 import { tempDir } from '../acct/helpers.ts';
 import { itWith } from '../helpers/services.ts';
+import { binPath } from '../helpers/bins.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const bin = (name: string) => fileURLToPath(new URL(`../../scripts/bin/${name}.js`, import.meta.url));
+const bin = (name: string) => binPath(name);
 const acctBin = bin('acct');
 const dir = tempDir('tspop-evbus-exits-');
 

@@ -3,9 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { binPath } from '../helpers/bins.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const bin = fileURLToPath(new URL('../../scripts/bin/evbus-test.js', import.meta.url));
+const bin = binPath('evbus-test');
 
 async function evbusTest(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {

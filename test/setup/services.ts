@@ -48,6 +48,12 @@ async function rabbitmq(): Promise<ServiceStatus> {
   return { up: false, hint: 'rabbitmq-server -detached (it did not come up within 60 s: see /var/log/rabbitmq)' };
 }
 
+/** NATS with JetStream on 127.0.0.1:4222 (the machine's own; .ci/run starts one when it is down). */
+async function nats(): Promise<ServiceStatus> {
+  if (await portOpen(4222)) return { up: true, hint: '' };
+  return { up: false, hint: 'nats-server -a 127.0.0.1 -p 4222 -js -sd /tmp/nats-js &' };
+}
+
 function pythonOracle(): ServiceStatus {
   try {
     execFileSync('/usr/bin/python3', ['-c', 'import cryptography, msgpack'], { stdio: 'ignore' });
@@ -57,10 +63,18 @@ function pythonOracle(): ServiceStatus {
   }
 }
 
+/** The kv tests start their own etcd members (test/helpers/etcd.ts); they need Debian's binaries. */
+function etcd(): ServiceStatus {
+  const missing = ['/usr/bin/etcd', '/usr/bin/etcdctl'].filter((p) => !existsSync(p));
+  return missing.length === 0 ? { up: true, hint: '' } : { up: false, hint: 'apt-get install -y etcd-server etcd-client' };
+}
+
 export default async function setup(project: TestProject): Promise<void> {
   const services: Record<string, ServiceStatus> = {
     rabbitmq: await rabbitmq(),
     python: pythonOracle(),
+    etcd: etcd(),
+    nats: await nats(),
   };
   for (const [name, s] of Object.entries(services)) {
     if (!s.up) process.stderr.write(`[tspop test setup] ${name} is not available: ${s.hint}\n`);

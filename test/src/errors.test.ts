@@ -3,6 +3,10 @@ import * as tspop from '../../src/index.ts';
 import * as coreErrors from '../../src/errors.ts';
 import * as acctErrors from '../../acct/_errors.ts';
 import * as evbusErrors from '../../plugins/evbus/_errors.ts';
+import * as kvErrors from '../../plugins/kv/_errors.ts';
+import * as queueErrors from '../../plugins/queue/_errors.ts';
+import * as amqpErrors from '../../plugins/amqp/_errors.ts';
+import * as httpErrors from '../../plugins/http/_errors.ts';
 import { TspopError, defineError, describeError, errorCodes, type TspopErrorClass } from '../../src/errors.ts';
 import { codesOf, errorClasses, neverThrown } from '../helpers/error-registry.ts';
 
@@ -20,6 +24,7 @@ describe('the error registry', () => {
       'TSPOP_ERR_CONF_LOAD',
       'TSPOP_ERR_CONTRACT_CALL',
       'TSPOP_ERR_CONTRACT_LOAD',
+      'TSPOP_ERR_CONTRACT_SIGNATURE',
       'TSPOP_ERR_HUB_CLOSED',
       'TSPOP_ERR_HUB_OPTIONS',
       'TSPOP_ERR_HUB_READONLY',
@@ -28,6 +33,7 @@ describe('the error registry', () => {
       'TSPOP_ERR_MOD_LOAD',
       'TSPOP_ERR_MOD_NOT_LOADED',
       'TSPOP_ERR_MOD_RESERVED_NAME',
+      'TSPOP_ERR_MOD_TRANSFORM',
       'TSPOP_ERR_MOD_VIRTUAL',
       'TSPOP_ERR_MOD_VIRTUAL_CLASH',
       'TSPOP_ERR_REF_NOT_FOUND',
@@ -36,11 +42,14 @@ describe('the error registry', () => {
       'TSPOP_ERR_SUB_NOT_FOUND',
       'TSPOP_ERR_SUB_NO_DIRS',
       'TSPOP_ERR_SUB_OPTIONS',
+      'TSPOP_ERR_TYPES_INCOMPLETE',
+      'TSPOP_ERR_TYPES_OVERWRITE',
+      'TSPOP_ERR_TYPES_WRITE',
     ]);
   });
 
   it('holds exactly the codes of the registry modules (a new family adds its module here), each a TSPOP_ERR_ code', () => {
-    const owned = [...codesOf(coreErrors), ...codesOf(acctErrors), ...codesOf(evbusErrors)];
+    const owned = [...codesOf(coreErrors), ...codesOf(acctErrors), ...codesOf(evbusErrors), ...codesOf(kvErrors), ...codesOf(amqpErrors), ...codesOf(httpErrors), ...codesOf(queueErrors)];
 
     expect(owned.filter((c) => !/^TSPOP_ERR_[A-Z]+(_[A-Z0-9]+)+$/.test(c))).toEqual([]);
     expect(errorCodes().filter((c) => !owned.includes(c))).toEqual([]);
@@ -50,7 +59,7 @@ describe('the error registry', () => {
   it('the package root exports every family\'s classes, and their static code matches their instances\' code', () => {
     const exported = new Map(errorClasses(tspop).map(([, cls]) => [cls.code, cls]));
 
-    for (const code of [...codesOf(coreErrors), ...codesOf(acctErrors), ...codesOf(evbusErrors)]) {
+    for (const code of [...codesOf(coreErrors), ...codesOf(acctErrors), ...codesOf(evbusErrors), ...codesOf(kvErrors), ...codesOf(amqpErrors), ...codesOf(httpErrors), ...codesOf(queueErrors)]) {
       const cls = exported.get(code);
       expect(cls, code).toBeDefined();
       const err = new (cls as TspopErrorClass)('message');

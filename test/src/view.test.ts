@@ -64,18 +64,38 @@ describe('hub._, hub.__ and hub.___ inside a plugin', () => {
 });
 
 describe('the hub a plugin sees', () => {
-  it('cannot grow new members: TypeError', async () => {
+  it('sets new top-level state on the real hub, for every plugin to read (pop: hub.CPING = True)', async () => {
     const hub = await refsHub();
 
-    expect(() => hub.top.writes.addHubMember()).toThrow(TypeError);
-    expect(hub.newProp).toBeUndefined();
+    hub.top.writes.addHubMember();
+
+    expect(hub.newProp).toBe(1);
+    expect(hub.top.writes.readHubMember()).toBe(1);
   });
 
-  it('cannot replace a sub: TypeError', async () => {
+  it('cannot replace a sub: TSPOP_ERR_HUB_READONLY, from a plugin or from outside', async () => {
     const hub = await refsHub();
+    const top = hub.top;
 
-    expect(() => hub.top.writes.replaceSub()).toThrow(TypeError);
-    expect(hub.top.writes).toBeDefined();
+    expect(() => hub.top.writes.replaceSub()).toThrow(HubReadonlyError);
+    expect(() => {
+      hub.top = {};
+    }).toThrow(HubReadonlyError);
+    expect(hub.top).toBe(top);
+  });
+
+  it('a run of underscores climbs that many levels: module, sub, parent, grandparent, then the hub', async () => {
+    const hub = await refsHub();
+    await hub.pop.sub.loadSubdirs(hub.top, { recurse: true });
+
+    const [one, two, three, four, five, six] = hub.top.mid.deep.climb.levels();
+
+    expect(one).toBe(hub.top.mid.deep.climb);
+    expect(two).toBe(hub.top.mid.deep);
+    expect(three).toBe(hub.top.mid);
+    expect(four).toBe(hub.top);
+    expect(five).toBe(hub);
+    expect(six).toBe(hub);
   });
 
   it('cannot replace hub.OPT: TSPOP_ERR_HUB_READONLY', async () => {

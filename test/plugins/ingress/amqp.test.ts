@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { connect } from 'amqplib';
@@ -17,6 +16,7 @@ import type { AmqpPublisher } from '../../../plugins/ingress/_lib/amqp-publisher
 import { itWith } from '../../helpers/services.ts';
 import { TSPOP_ROOT, evbusHub, sleep } from '../../helpers/evbus.ts';
 import { BROKER, createVhost, deleteVhost, firstOccurrences, rabbitmqctl, reachable, readQueue } from '../../helpers/rabbitmq.ts';
+import { binPath } from '../../helpers/bins.ts';
 
 const it = itWith('rabbitmq');
 let vhost = '';
@@ -207,7 +207,7 @@ describe('amqp ingress (RabbitMQ)', () => {
     const key = await hub.acct.init.generateKey();
     await hub.acct.init.writeFile(file, { amqp: { default: profile({ ingress_channels: ['cli-events'] }) } }, key);
     await hub.close();
-    const bin = fileURLToPath(new URL('scripts/bin/evbus-test.js', `file://${TSPOP_ROOT}`));
+    const bin = binPath('evbus-test');
     const { stdout } = await promisify(execFile)(process.execPath, [bin, '--random', '--random-period', '1', '--count', '5', '--output', 'json', '--acct-file', file], {
       cwd: TSPOP_ROOT, timeout: 30_000, env: { ...process.env, ACCT_KEY: key },
     });

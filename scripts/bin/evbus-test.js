@@ -1,3 +1,0 @@
-#!/usr/bin/env node
-import { runTs } from './run.js';
-await runTs('../evbus-test.ts');
