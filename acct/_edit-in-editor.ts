@@ -1,15 +1,24 @@
-import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { chmod, mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { access, chmod, constants as fsc, mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { onTerminatingSignal, signalExitCode } from '../src/terminating-signals.ts';
 import { AcctEditorError } from './_errors.ts';
+import { plainText } from './_read-file.ts';
 
 export interface EditOptions {
   /** The editor command, e.g. `vi` or `code -w`: split on whitespace; the file is passed as the last argument. */
   readonly editor: string;
   /** The temp file's name; its ending tells the editor the syntax (default `acct.yaml`). */
   readonly fileName?: string;
+  /**
+   * Folders to try, in order, for the private temp folder (default: /dev/shm, then the OS temp folder). The first
+   * that exists and is writable wins; `acct edit` passes /dev/shm and the acct file's own folder.
+   */
+  readonly places?: readonly string[];
+  /** Names the text in errors, e.g. `the edited text of creds.yml.fernet`. */
+  readonly label?: string;
   /** Throws when the edited text is unusable (e.g. a YAML syntax error). */
   readonly validate?: (text: string) => void;
   /**
@@ -19,18 +28,36 @@ export interface EditOptions {
   readonly editAgain?: (err: unknown) => Promise<boolean>;
 }
 
+/** Memory-backed where the system has it: plaintext that never reaches a disk cannot be recovered from one. */
+export const DEV_SHM = '/dev/shm';
+const PREFIX = 'acct-edit-';
+
 /**
- * Lets the user edit `text` in their editor and returns the result. The text lives in a private temp folder
- * (0700, file 0600) that is removed on every path: success, editor failure, an exception, and process.exit
- * (which runCli calls on a second Ctrl-C). A non-zero exit or a signal is an AcctEditorError: nothing was saved.
- * The first Ctrl-C reaches the editor too (same process group) and the editor decides; we wait for it.
+ * Lets the user edit `text` in their editor and returns the result. The text lives in a private folder (0700,
+ * file 0600, named `acct-edit-<pid>-*`) that is removed on every way out this process can see: success, editor
+ * failure, an exception, process.exit (runCli's second Ctrl-C) and every catchable terminating signal (SIGHUP when
+ * the terminal goes away, SIGTERM, SIGQUIT...), which also ends the editor. SIGINT is left to the editor, which is
+ * in the same process group and decides; a second one ends acct. SIGKILL cannot be seen: the folder stays until
+ * the next edit in the same place removes folders whose process is gone. A non-zero exit or a signal of the editor
+ * is an AcctEditorError: nothing was saved.
  */
 export async function editInEditor(text: string, options: EditOptions): Promise<string> {
   const [cmd, ...args] = options.editor.trim().split(/\s+/).filter((s) => s !== '');
   if (cmd === undefined) throw new AcctEditorError('no editor: set EDITOR or pass --editor');
-  const dir = await mkdtemp(join(tmpdir(), 'acct-edit-'));
+  const base = await firstWritable(options.places ?? [DEV_SHM, tmpdir()]);
+  removeOrphans(base);
+  const dir = await mkdtemp(join(base, `${PREFIX}${process.pid}-`));
+  let editor: ChildProcess | undefined;
+  let interrupts = 0;
   const removeNow = (): void => rmSync(dir, { recursive: true, force: true });
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (signal === 'SIGINT' && ++interrupts < 2) return; // the editor got it too: its call
+    editor?.kill('SIGTERM');
+    removeNow();
+    process.exit(signalExitCode(signal));
+  };
   process.on('exit', removeNow);
+  const stopListening = onTerminatingSignal(onSignal);
   try {
     await chmod(dir, 0o700);
     const file = join(dir, options.fileName ?? 'acct.yaml');
@@ -42,15 +69,17 @@ export async function editInEditor(text: string, options: EditOptions): Promise<
       await fh.close();
     }
     for (;;) {
-      const run = await runEditor(cmd, [...args, file]);
+      const run = await runEditor(cmd, [...args, file], (child) => (editor = child));
+      editor = undefined;
       if (run.error) {
         const code = (run.error as NodeJS.ErrnoException).code ?? run.error.message;
         throw new AcctEditorError(`cannot start editor ${cmd}: ${code}`, { cause: run.error });
       }
       if (run.signal) throw new AcctEditorError(`editor ${cmd} was stopped by ${run.signal}; nothing was saved`);
       if (run.code !== 0) throw new AcctEditorError(`editor ${cmd} exited with code ${run.code}; nothing was saved`);
-      const edited = await readFile(file, 'utf8');
       try {
+        // an editor may have saved in another encoding: that is one more thing to fix in the editor, not to store
+        const edited = plainText(await readFile(file), options.label ?? 'the edited text');
         options.validate?.(edited);
         return edited;
       } catch (err) {
@@ -58,8 +87,52 @@ export async function editInEditor(text: string, options: EditOptions): Promise<
       }
     }
   } finally {
+    stopListening();
     process.off('exit', removeNow);
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function firstWritable(places: readonly string[]): Promise<string> {
+  for (const place of places) {
+    try {
+      await access(place, fsc.W_OK | fsc.X_OK);
+      if (statSync(place).isDirectory()) return place;
+    } catch {
+      // next
+    }
+  }
+  return tmpdir();
+}
+
+/** Folders of edits whose process is gone (SIGKILL, power loss while on disk): their plaintext goes now. */
+function removeOrphans(base: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(base).filter((n) => n.startsWith(PREFIX));
+  } catch {
+    return;
+  }
+  const uid = process.getuid?.();
+  for (const name of names) {
+    const pid = Number(/^acct-edit-(\d+)-/.exec(name)?.[1]);
+    if (!Number.isInteger(pid) || pid <= 0 || alive(pid)) continue;
+    try {
+      const path = join(base, name);
+      if (uid !== undefined && statSync(path).uid !== uid) continue;
+      rmSync(path, { recursive: true, force: true });
+    } catch {
+      // not ours to remove, or already gone
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -69,9 +142,10 @@ interface EditorRun {
   readonly error: Error | undefined;
 }
 
-function runEditor(cmd: string, args: string[]): Promise<EditorRun> {
+function runEditor(cmd: string, args: string[], started: (child: ChildProcess) => void): Promise<EditorRun> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { stdio: 'inherit' });
+    started(child);
     child.once('error', (error) => resolve({ code: null, signal: null, error }));
     child.once('exit', (code, signal) => resolve({ code, signal, error: undefined }));
   });

@@ -16,11 +16,21 @@ export const AcctFileReadError = defineError('TSPOP_ERR_ACCT_FILE_READ');
 export const AcctFileWriteError = defineError('TSPOP_ERR_ACCT_FILE_WRITE');
 /** The plaintext YAML does not parse; the message has the file, line and column, never the text. */
 export const AcctYamlError = defineError('TSPOP_ERR_ACCT_YAML');
+/** A plaintext file (YAML to encrypt, the edited text) is not UTF-8; the message names the file and the byte offset. */
+export const AcctEncodingError = defineError('TSPOP_ERR_ACCT_NOT_UTF8');
 /** Decrypted or parsed data is not a profile mapping (not msgpack, not a mapping, a forbidden key...). */
 export const AcctFormatError = defineError('TSPOP_ERR_ACCT_FORMAT');
 /** An `acct-backends` entry failed (unknown backend, bad options, the backend threw). */
 export const AcctBackendError = defineError('TSPOP_ERR_ACCT_BACKEND');
 /** A gather plugin failed or returned something other than `{ provider: { profile: ctx } }`. */
 export const AcctGatherError = defineError('TSPOP_ERR_ACCT_GATHER');
+/** Another acct process holds the file's lock (an edit or encrypt of the same file is running), or ours was lost. */
+export const AcctLockedError = defineError('TSPOP_ERR_ACCT_LOCKED');
+/** The output acct file exists and does not open with the given key (or none was given): refused without force. */
+export const AcctFileExistsError = defineError('TSPOP_ERR_ACCT_FILE_EXISTS');
+/** The acct file changed on disk while `acct edit` had it open; the edit was kept elsewhere, not written over it. */
+export const AcctConflictError = defineError('TSPOP_ERR_ACCT_CONFLICT');
+/** Long work (parsing a big file) was stopped by a signal before anything was written. */
+export const AcctInterruptedError = defineError('TSPOP_ERR_ACCT_INTERRUPTED');
 /** `acct edit`: the editor could not start, failed or was interrupted. */
 export const AcctEditorError = defineError('TSPOP_ERR_ACCT_EDITOR');

@@ -87,7 +87,8 @@ export async function runGather(
     const p = plugins[i] as GatherPlugin;
     if (s.status === 'rejected') {
       const message = `acct gather plugin ${p.ref} failed: ${describeError(s.reason, { redact: true })}`;
-      hub.log.error(message, { plugin: p.ref });
+      // with hardFail the caller gets it thrown and reports it: one failure, one line
+      if (!opts.hardFail) hub.log.error(message, { plugin: p.ref });
       firstError ??= new AcctGatherError(message, { cause: s.reason });
       return;
     }

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { AcctFileNotFoundError, AcctFileReadError, AcctOptionsError } from './_errors.ts';
+import { decodeUtf8 } from '../src/utf8.ts';
+import { AcctEncodingError, AcctFileNotFoundError, AcctFileReadError, AcctOptionsError } from './_errors.ts';
 
 /** The bytes of `file`, with coded errors naming it: missing, a folder, no permission. */
 export async function readInputFile(file: string, what = 'file'): Promise<Buffer> {
@@ -27,4 +28,9 @@ export function tokenBytes(bytes: Buffer): Buffer {
 
 function isSpace(b: number): boolean {
   return b === 0x0a || b === 0x0d || b === 0x20 || b === 0x09;
+}
+
+/** `bytes` of `what` as text; not UTF-8 is an AcctEncodingError naming `what` and the byte offset (never the bytes). */
+export function plainText(bytes: Uint8Array, what: string): string {
+  return decodeUtf8(bytes, (offset) => new AcctEncodingError(`${what} is not UTF-8: invalid byte at offset ${offset}; save it as UTF-8`));
 }

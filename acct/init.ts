@@ -17,12 +17,16 @@ import { runBackends } from './_backends.ts';
 import { DEFAULT_BACKEND_KEY, isPlainObject, packProfiles, splitData, unpackProfiles, type AcctData, type Profiles, type SplitData } from './_file-format.ts';
 import { copy, gatherPlugins, only, runGather, type Gathered } from './_gather.ts';
 import { deepMerge } from './_merge.ts';
-import { readInputFile, tokenBytes } from './_read-file.ts';
-import { parseAcctYaml } from './_yaml.ts';
+import { plainText, readInputFile, tokenBytes } from './_read-file.ts';
+import { parseAcctYamlOffThread, type OffThreadOptions } from './_yaml-off-thread.ts';
+import { lockAcctFile } from './_lock.ts';
+import { overwriteTarget } from './_overwrite.ts';
 
 export const __func_alias__ = { process_: 'process' };
 
 const DEFAULT_CRYPTO = 'fernet';
+/** Another encrypt of the same file takes well under this; an edit holds its lock for longer and is refused. */
+const ENCRYPT_LOCK_WAIT_MS = 10_000;
 
 export interface CryptoOptions {
   /** Crypto plugin name (default `hub.OPT.acct.crypto_plugin`, else `fernet`). */
@@ -120,19 +124,31 @@ export async function writeFile(hub: Hub, acctFile: string, data: AcctData, acct
 /**
  * `acct encrypt`: parses YAML file `inputFile` and writes it encrypted to `outputFile` (default
  * `<inputFile>.<cryptoPlugin>`). Without `acctKey` a key is generated; the result says which key was used.
+ * An existing output file is replaced only when it opens with `acctKey`, or with `force` (AcctFileExistsError
+ * otherwise); the output is locked while it is checked and written, so two runs at once cannot both succeed.
+ * A big file is parsed in a worker: `signal` stops it (AcctInterruptedError, nothing written).
  */
 export async function encryptFile(
   hub: Hub,
   inputFile: string,
-  opts: CryptoOptions & { acctKey?: string; outputFile?: string } = {},
+  opts: CryptoOptions & OffThreadOptions & { acctKey?: string; outputFile?: string; force?: boolean } = {},
 ): Promise<{ acctKey: string; outputFile: string; generated: boolean }> {
   const cryptoPlugin = opts.cryptoPlugin ?? defaultCrypto(hub);
   cryptoModule(hub, cryptoPlugin);
-  const data = parseAcctYaml((await readInputFile(inputFile, 'input file')).toString('utf8'), inputFile);
+  const text = plainText(await readInputFile(inputFile, 'input file'), inputFile);
+  const data = await parseAcctYamlOffThread(text, inputFile, { signal: opts.signal, onProgress: opts.onProgress });
   const generated = opts.acctKey === undefined || opts.acctKey === null;
   const acctKey = generated ? await generateKey(hub, cryptoPlugin) : (opts.acctKey as string);
   const outputFile = opts.outputFile ?? `${inputFile}.${cryptoPlugin}`;
-  await writeFile(hub, outputFile, data, acctKey, { cryptoPlugin });
+  const held = await lockAcctFile(outputFile, { waitMs: ENCRYPT_LOCK_WAIT_MS });
+  try {
+    const open = (file: string, key: string) => decryptFile(hub, file, key, { cryptoPlugin });
+    const target = await overwriteTarget(outputFile, generated ? undefined : acctKey, opts.force === true, open);
+    held.check();
+    await writeFile(hub, target, data, acctKey, { cryptoPlugin });
+  } finally {
+    await held.release();
+  }
   return { acctKey, outputFile, generated };
 }
 

@@ -19,7 +19,7 @@ import { AGENT_COMMANDS, parseDragonflyArgs, type ParsedArgs } from '../plugins/
 import { agentCommand, monitorCommand, serveCommand, watchdogCommand, type CommandIo } from '../plugins/dripline/_lib/dragonfly-commands.ts';
 import { helpText } from '../plugins/dripline/_lib/dragonfly-help.ts';
 import { exitCodeFor } from '../plugins/dripline/_lib/return-codes.ts';
-import { tspopVersion } from '../plugins/dripline/_lib/sender-info.ts';
+import { TSPOP_VERSION } from '../src/cli/tspop-version.ts';
 
 export default async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
   let parsed: ParsedArgs;
@@ -30,8 +30,10 @@ export default async function main(argv: readonly string[] = process.argv.slice(
     return 2;
   }
   const { command, options } = parsed;
-  if (options.help === true) return print(helpText(command));
-  if (options.version === true) return print(`dragonfly (tspop) ${tspopVersion()}\n`);
+  if (options.help === true || options.version === true) {
+    await reportBrokenConf();
+    return print(options.help === true ? helpText(command) : `${TSPOP_VERSION}\n`);
+  }
   if (command === undefined) {
     process.stderr.write(helpText(undefined));
     return 2;
@@ -48,6 +50,7 @@ export default async function main(argv: readonly string[] = process.argv.slice(
   const io: CommandIo = { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t), signal: controller.signal };
   let hub: Awaited<ReturnType<typeof Hub.create>> | undefined;
   try {
+    await reportBrokenConf();
     hub = await Hub.create({ root: process.cwd(), logger: createConsoleLogger(verbose >= 2 ? 'debug' : verbose === 1 ? 'info' : 'error') });
     await hub.pop.sub.add({ dyneName: 'dripline' });
     if ((AGENT_COMMANDS as readonly string[]).includes(command)) return await agentCommand(hub, command, parsed, io);
@@ -61,6 +64,16 @@ export default async function main(argv: readonly string[] = process.argv.slice(
     process.off('SIGTERM', onSignal);
     await hub?.close().catch(() => undefined);
   }
+}
+
+/**
+ * A host conf.ts that does not load is said once, in one line (as every runCli bin does), and dragonfly goes on
+ * without that project: loading the config of no namespace is what reports it.
+ */
+async function reportBrokenConf(): Promise<void> {
+  const hub = await Hub.create({ root: process.cwd(), logger: createConsoleLogger('warn') });
+  await hub.pop.config.load([], { argv: [], env: {} }).catch(() => undefined);
+  await hub.close();
 }
 
 function print(text: string): number {

@@ -2,11 +2,13 @@
  * `tspop` — introspection: `tspop tree [dyne...]` prints subs, modules, functions and their files;
  * `tspop types [dyne...] [--out FILE]` writes the declaration file that types them.
  */
+import { TSPOP_VERSION } from '../src/cli/tspop-version.ts';
 import { runCli } from '../src/cli/run-cli.ts';
 
 export default function main(argv = process.argv.slice(2)): Promise<number> {
   return runCli({
     name: 'tspop',
+    version: TSPOP_VERSION,
     config: ['tspop'],
     argv,
     async main({ hub, subcommand }) {

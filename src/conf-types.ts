@@ -16,6 +16,9 @@ export interface ConfigOption {
   /** Land in `hub.OPT[dyne]` instead of `hub.OPT[<project>]`. */
   dyne?: string;
   choices?: readonly unknown[];
+  /** Smallest and largest value a number or integer option accepts (checked for flags, env and config file). */
+  min?: number;
+  max?: number;
   /** Never print the value or default (keys, passwords). */
   secret?: boolean;
 }

@@ -13,9 +13,20 @@ export interface DyneDir {
   readonly project: string;
 }
 
+/** A project whose conf file could not be loaded: it takes no part in the hub. */
+export interface BrokenConf {
+  readonly confPath: string;
+  readonly error: Error;
+}
+
 /** Finds the projects taking part in the hub and the folders of each dyne. A core service. */
 export interface DyneScanner {
   projects(): Promise<readonly Project[]>;
+  /**
+   * Conf files that failed to load, found by the last `projects()`: left out so that every other project (tspop's
+   * own bins included) keeps working. Optional for scanners that never skip one.
+   */
+  broken?(): readonly BrokenConf[];
   /** Folders of `dyne` in merge order: the owning project first, then the others by name (later wins). */
   dirs(dyne: string): Promise<readonly DyneDir[]>;
   /** Forget what was found (after installing packages or editing a conf file). */
@@ -46,6 +57,7 @@ interface PackageJson {
  */
 export class PackageDyneScanner implements DyneScanner {
   #found: Promise<Project[]> | undefined;
+  #broken: BrokenConf[] = [];
 
   constructor(
     private readonly root: string,
@@ -61,6 +73,10 @@ export class PackageDyneScanner implements DyneScanner {
     this.#found = undefined;
   }
 
+  broken(): readonly BrokenConf[] {
+    return this.#broken;
+  }
+
   async dirs(dyne: string): Promise<readonly DyneDir[]> {
     const projects = await this.projects();
     const declaring = projects.filter((p) => p.conf.DYNE[dyne] !== undefined);
@@ -73,14 +89,22 @@ export class PackageDyneScanner implements DyneScanner {
 
   async #discover(): Promise<Project[]> {
     const projects: Project[] = [];
+    const broken: BrokenConf[] = [];
     const seen = new Set<string>();
     const addProject = async (root: string, confPath: string) => {
       const real = realpathSync(root);
       if (seen.has(real)) return;
       seen.add(real);
       const pkg = readPackage(root);
-      projects.push({ name: pkg?.name ?? basename(root), root, confPath, conf: await loadConfFile(this.loader, confPath) });
+      try {
+        projects.push({ name: pkg?.name ?? basename(root), root, confPath, conf: await loadConfFile(this.loader, confPath) });
+      } catch (err) {
+        // tspop's own conf ships with it: if that fails, nothing can work
+        if (root === TSPOP_ROOT) throw err;
+        broken.push({ confPath, error: err as Error });
+      }
     };
+    this.#broken = broken;
 
     const ownConf = findConf(OWN_CONF_DIR);
     if (ownConf) await addProject(TSPOP_ROOT, ownConf);

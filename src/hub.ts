@@ -118,7 +118,7 @@ async function create(options: HubCreateOptions = {}): Promise<HubType> {
     [SUBS]: { value: new Map() },
     [ADDED]: { value: [] },
   });
-  hub[OPT_SLOT] = safeOpt(Object.freeze({}));
+  hub[OPT_SLOT] = safeOpt({});
   hub[CLOSED] = false;
 
   container.register(HUB, { useValue: hub });

@@ -1,3 +1,4 @@
+import { redactKnown, redactUrls } from './redact.ts';
 import type { Logger } from './types.ts';
 
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
@@ -58,13 +59,15 @@ function levelGate(initial: LogLevels) {
 
 /**
  * The default logger: one line per record on stderr, `key=value` fields after the message. Callers never pass
- * secrets in fields; level comes from TSPOP_LOG_LEVEL (default warn) so library use stays quiet.
+ * secrets in fields; as a second line of defence every line has URL passwords and key-like words masked (a
+ * driver's error text in a field may carry one). Level comes from TSPOP_LOG_LEVEL (default warn) so library
+ * use stays quiet.
  */
 export function createConsoleLogger(level: LogLevel = envLevel(), write: (line: string) => void = (l) => process.stderr.write(l)): LevelledLogger {
   const gate = levelGate({ level });
   const emit = (lvl: Exclude<LogLevel, 'silent'>) => (msg: string, fields?: Record<string, unknown>) => {
     if (!gate.enabled(lvl, msg)) return;
-    write(`[tspop] ${lvl.toUpperCase()} ${msg}${formatFields(fields)}\n`);
+    write(redactKnown(redactUrls(`[tspop] ${lvl.toUpperCase()} ${msg}${formatFields(fields)}`)) + '\n');
   };
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error'), setLevels: gate.set, levels: gate.get };
 }

@@ -16,3 +16,5 @@ export const EvbusAmqpNackError = defineError('TSPOP_ERR_EVBUS_AMQP_NACK');
 export const EvbusAmqpClosedError = defineError('TSPOP_ERR_EVBUS_AMQP_CLOSED');
 export const EvbusHttpProfileError = defineError('TSPOP_ERR_EVBUS_HTTP_PROFILE');
 export const EvbusHttpFailedError = defineError('TSPOP_ERR_EVBUS_HTTP_FAILED');
+/** Stopping the bus gave up waiting for deliveries (a broker down): the message says what was not delivered. */
+export const EvbusDrainTimeoutError = defineError('TSPOP_ERR_EVBUS_DRAIN_TIMEOUT');

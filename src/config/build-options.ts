@@ -6,7 +6,9 @@ import { envValues } from './env-values.ts';
 import { fileValues, kvValues } from './file-values.ts';
 import { formatHelp } from './format-help.ts';
 import { helpRequest } from './help-request.ts';
-import type { OptionSpec } from './option-spec.ts';
+import type { ConfigModel, OptionSpec } from './option-spec.ts';
+import { secretArgs, secretValues } from './secret-args.ts';
+import { redactKnown } from '../redact.ts';
 import { defaultState, setValue, type OptState, type ValueSource } from './opt-state.ts';
 import { parseArgv } from './parse-argv.ts';
 import { readConfigFile } from './read-config-file.ts';
@@ -28,6 +30,8 @@ export interface BuildOptionsInput {
   programName?: string;
   /** Enables `--version`. */
   version?: string;
+  /** Accept `--verbose` on every (sub)command unless a conf defines it (the runner reads it). */
+  verboseFlag?: boolean;
   /** Values from a kv store, shaped like a config file (`{ namespace: { option: value } }`): between file and env. */
   kv?: Readonly<Record<string, unknown>>;
 }
@@ -43,6 +47,11 @@ export interface BuildOptionsResult {
   version: string | undefined;
   /** Where each value of `opt` came from. */
   sources: Record<string, Record<string, ValueSource>>;
+  /**
+   * The values of secret options (from flags, env, config file): a caller that prints messages masks them
+   * (redactKnown). Not enumerable, so logging or spreading a result does not carry them.
+   */
+  readonly secrets: readonly string[];
 }
 
 /**
@@ -56,17 +65,29 @@ export function buildOptions(input: BuildOptionsInput): BuildOptionsResult {
     projects: input.projects,
     cli: input.cli,
     versionFlag: input.version !== undefined,
+    verboseFlag: input.verboseFlag,
   });
   const state = defaultState(model.namespaces, model.options);
   const env = input.env ?? process.env;
-  const done = (extra: Partial<BuildOptionsResult> = {}): BuildOptionsResult => ({
-    ...state,
-    subcommand: undefined,
-    help: undefined,
-    version: undefined,
-    ...extra,
-  });
 
+  // every value given for a secret option, known before parsing, so that no message built below can show one
+  const argv = input.argv ?? process.argv.slice(2);
+  const given = [
+    ...(model.cli ? secretArgs(model.cli, argv) : []),
+    ...model.options.filter((s) => s.secret && s.env !== undefined).map((s) => env[s.env as string] ?? ''),
+  ].filter((v) => v !== '');
+  try {
+    const result = build(input, model, state, env, argv);
+    return withSecrets(result, [...new Set([...given, ...secretValues(model.options, result.opt)])]);
+  } catch (err) {
+    if (err instanceof Error) err.message = redactKnown(err.message, given);
+    throw err;
+  }
+}
+
+function build(input: BuildOptionsInput, model: ConfigModel, state: OptState, env: Readonly<Record<string, string | undefined>>, argv: readonly string[]): BuildOptionsResult {
+  const done = (extra: Partial<BuildOptionsResult> = {}): BuildOptionsResult =>
+    withSecrets({ ...state, subcommand: undefined, help: undefined, version: undefined, ...extra }, []);
   const cli = model.cli;
   if (!cli) {
     const fromEnv = envValues(model.options, env, new Set());
@@ -75,7 +96,6 @@ export function buildOptions(input: BuildOptionsInput): BuildOptionsResult {
     return done();
   }
 
-  const argv = input.argv ?? process.argv.slice(2);
   const programName = input.programName ?? cli.name;
   const wantsHelp = helpRequest(cli, argv);
   if (wantsHelp) {
@@ -90,6 +110,11 @@ export function buildOptions(input: BuildOptionsInput): BuildOptionsResult {
   const config = findConfigPath(capture.configPath, fromCli, fromEnv, model.options, nsOrder);
   layer(state, model.options, config, input.kv, fromEnv, fromCli);
   return done({ subcommand: capture.subcommand });
+}
+
+function withSecrets(result: Omit<BuildOptionsResult, 'secrets'> & { secrets?: unknown }, secrets: readonly string[]): BuildOptionsResult {
+  Object.defineProperty(result, 'secrets', { value: Object.freeze([...secrets]), enumerable: false, configurable: true });
+  return result as BuildOptionsResult;
 }
 
 /** Applies the config file, then the kv store, then env, then command line over the defaults already in `state`. */

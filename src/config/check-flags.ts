@@ -6,6 +6,7 @@ import { isListNargs, type CliEntry, type CliModel } from './option-spec.ts';
 export const HELP_FLAGS = ['-h', '--help'] as const;
 export const VERSION_FLAG = '--version';
 export const CONFIG_FLAG = '--config';
+export const VERBOSE_FLAG = '--verbose';
 
 /** All flags an entry answers to. */
 export function allFlags(entry: CliEntry): string[] {
@@ -19,7 +20,10 @@ export function entriesFor(model: CliModel, subcommand: string | undefined): Cli
 
 /** Fails on a flag claimed twice in one parser, or a list positional that is not the last one. */
 export function checkFlags(model: CliModel): void {
-  const reserved = [...HELP_FLAGS, ...(model.versionFlag ? [VERSION_FLAG] : []), ...(model.builtinConfigFlag ? [CONFIG_FLAG] : [])];
+  const reserved = [
+    ...HELP_FLAGS, ...(model.versionFlag ? [VERSION_FLAG] : []), ...(model.builtinConfigFlag ? [CONFIG_FLAG] : []),
+    ...(model.builtinVerboseFlag ? [VERBOSE_FLAG] : []),
+  ];
   for (const sub of [undefined, ...model.subcommands.map((s) => s.name)]) {
     const owners = new Map<string, string>(reserved.map((f) => [f.replace(/^--?/, ''), `tspop (${f})`]));
     for (const entry of entriesFor(model, sub)) {

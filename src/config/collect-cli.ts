@@ -14,7 +14,7 @@ const TOP = '_';
 const GLOBAL = '_global_';
 
 /** The flags, positionals and subcommands of CLI `cli`: its own CLI_CONFIG plus entries others add with `dyne`. */
-export function collectCli(cli: string, projects: readonly Project[], index: ConfigIndex, versionFlag: boolean): CliModel {
+export function collectCli(cli: string, projects: readonly Project[], index: ConfigIndex, versionFlag: boolean, verboseFlag = false): CliModel {
   const subcommands = collectSubcommands(cli, projects);
   const entries: CliEntry[] = [];
   let known = projects.some((p) => p.name === cli) || subcommands.length > 0;
@@ -34,6 +34,8 @@ export function collectCli(cli: string, projects: readonly Project[], index: Con
     subcommands,
     builtinConfigFlag: !entries.some((e) => e.key === 'config' && !e.positional),
     versionFlag,
+    builtinVerboseFlag: verboseFlag && !entries.some((e) => e.key === 'verbose' && !e.positional),
+    owner: projects.some((p) => p.name === cli) ? cli : entries[0]?.project ?? subcommands[0]?.project,
   };
   checkFlags(model);
   return model;

@@ -8,6 +8,7 @@ export interface CollectInput {
   readonly projects: readonly Project[];
   readonly cli: string | undefined;
   readonly versionFlag: boolean;
+  readonly verboseFlag?: boolean;
 }
 
 /**
@@ -17,7 +18,7 @@ export interface CollectInput {
  */
 export function collectOptions(input: CollectInput): ConfigModel {
   const index = indexConfig(input.projects);
-  const cli = input.cli === undefined ? undefined : collectCli(input.cli, input.projects, index, input.versionFlag);
+  const cli = input.cli === undefined ? undefined : collectCli(input.cli, input.projects, index, input.versionFlag, input.verboseFlag);
   const onCli = new Map<string, OptionSpec>();
   for (const entry of cli?.entries ?? []) if (!onCli.has(entry.spec.id)) onCli.set(entry.spec.id, entry.spec);
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { commander } from './commander.ts';
-import { CONFIG_FLAG, VERSION_FLAG, allFlags, entriesFor } from './check-flags.ts';
+import { CONFIG_FLAG, VERBOSE_FLAG, VERSION_FLAG, allFlags, entriesFor } from './check-flags.ts';
 import { isListNargs, type CliEntry, type CliModel } from './option-spec.ts';
 
 /** One occurrence (or, for a list, one value) of a flag on the command line. */
@@ -66,6 +66,8 @@ function configure(cmd: Command, model: CliModel, sub: string | undefined, captu
       capture.configPath = value;
     });
   }
+  // read by the runner from argv (it must work even when parsing fails), so only accepted here
+  if (model.builtinVerboseFlag) cmd.addOption(new commander.Option(VERBOSE_FLAG));
   if (model.versionFlag && sub === undefined) {
     cmd.addOption(new commander.Option(VERSION_FLAG));
     cmd.on('option:version', () => {

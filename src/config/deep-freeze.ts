@@ -8,7 +8,8 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function isPlainData(value: unknown): value is object {
+/** Plain objects (Object or null prototype) and arrays: the data options are made of. */
+export function isPlainData(value: unknown): value is object {
   if (Array.isArray(value)) return true;
   if (typeof value !== 'object' || value === null) return false;
   const proto = Object.getPrototypeOf(value);

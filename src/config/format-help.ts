@@ -1,4 +1,4 @@
-import { CONFIG_FLAG, HELP_FLAGS, VERSION_FLAG, entriesFor } from './check-flags.ts';
+import { CONFIG_FLAG, HELP_FLAGS, VERBOSE_FLAG, VERSION_FLAG, entriesFor } from './check-flags.ts';
 import { positionalRequired } from './commander-program.ts';
 import { showChoices } from './option-label.ts';
 import { isListNargs, type CliEntry, type CliModel, type ConfigModel, type OptionSpec } from './option-spec.ts';
@@ -36,9 +36,12 @@ export function formatHelp(model: ConfigModel, cli: CliModel, programName: strin
       sections.push({ title: 'Commands', rows: cli.subcommands.map((s) => [s.name, s.help ?? s.desc ?? '']) });
     }
     const onCli = new Set(cli.entries.map((e) => e.spec.id));
-    // only the namespaces this CLI asked for: a shared flag (--verbose) pulls in its namespace, not its siblings
+    // only the namespaces this CLI asked for (a shared flag pulls in its namespace, not its siblings), and only
+    // what the CLI's own project defines, or the project the namespace is named after: a host's `acct_profile`
+    // (dyne acct) is not for tspop's acct CLI to show
     const wanted = new Set(requested ?? model.namespaces);
-    const fileOnly = model.options.filter((s) => !onCli.has(s.id) && wanted.has(s.ns));
+    const own = (s: OptionSpec) => cli.owner === undefined || s.project === cli.owner || s.project === s.ns;
+    const fileOnly = model.options.filter((s) => !onCli.has(s.id) && wanted.has(s.ns) && own(s));
     if (fileOnly.length > 0) {
       sections.push({ title: 'Config file and environment only', rows: fileOnly.map((s) => [s.id, describe(s)]) });
     }
@@ -60,6 +63,7 @@ function builtinRows(cli: CliModel, top: boolean): Row[] {
   const rows: Row[] = [[HELP_FLAGS.join(', '), 'show this help and exit']];
   if (cli.versionFlag && top) rows.push([VERSION_FLAG, 'show the version and exit']);
   if (cli.builtinConfigFlag) rows.push([`${CONFIG_FLAG} <path>`, 'read option values from this YAML file']);
+  if (cli.builtinVerboseFlag) rows.push([VERBOSE_FLAG, 'on errors, also print the stack trace']);
   return rows;
 }
 
@@ -90,6 +94,8 @@ function metavar(entry: CliEntry): string {
 function describe(spec: OptionSpec): string {
   const parts = spec.help ? [spec.help] : [];
   if (spec.choices) parts.push(`[choices: ${showChoices(spec.choices)}]`);
+  if (spec.min !== undefined) parts.push(`[min: ${spec.min}]`);
+  if (spec.max !== undefined) parts.push(`[max: ${spec.max}]`);
   if (spec.env) parts.push(`[env: ${spec.env}]`);
   const shown = showDefault(spec);
   if (shown !== undefined) parts.push(`[default: ${shown}]`);

@@ -1,4 +1,8 @@
+import { looksSecret } from '../redact.ts';
 import type { OptionSpec } from './option-spec.ts';
+
+/** What a usage message says in place of a word that looks like a key. */
+export const KEY_LIKE_WORD = '[a word that looks like a key, not shown]';
 
 /** Where a value came from, for error messages. */
 export type Origin =
@@ -26,7 +30,13 @@ export function showValue(spec: OptionSpec, value: unknown): string {
   } catch {
     text = String(value);
   }
+  if (looksSecret(text)) return KEY_LIKE_WORD;
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** A word of the command line, quoted, for a usage message; never one that looks like a key. */
+export function showWord(word: string): string {
+  return looksSecret(word) ? KEY_LIKE_WORD : JSON.stringify(word);
 }
 
 /** `a, b, c` for an error or help line. */

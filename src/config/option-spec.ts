@@ -20,6 +20,8 @@ export interface OptionSpec {
   readonly hasDefault: boolean;
   readonly default: unknown;
   readonly choices: readonly unknown[] | undefined;
+  readonly min: number | undefined;
+  readonly max: number | undefined;
   readonly secret: boolean;
   readonly help: string | undefined;
   /** Primary flag (`--acct-key`) or `<key>` for a positional, when the option is on the CLI being parsed. */
@@ -66,6 +68,10 @@ export interface CliModel {
   readonly builtinConfigFlag: boolean;
   /** `--version` is available. */
   readonly versionFlag: boolean;
+  /** No CLI_CONFIG `verbose` entry and the runner asked for one: tspop adds `--verbose` itself (runCli prints stacks). */
+  readonly builtinVerboseFlag: boolean;
+  /** The project whose CLI this is (named like it, else the first that adds flags or subcommands to it). */
+  readonly owner: string | undefined;
 }
 
 export interface ConfigModel {
@@ -117,6 +123,8 @@ export function makeSpec(project: string, ns: string, key: string, def: ConfigOp
     hasDefault,
     default: def.default,
     choices: def.choices,
+    min: def.min,
+    max: def.max,
     secret: def.secret === true,
     help: def.help,
     flag: undefined,

@@ -3,6 +3,8 @@ import { commander } from './commander.ts';
 import { ConfigDefinitionError, ConfigMissingError, ConfigUnknownFlagError, ConfigUsageError } from '../errors.ts';
 import { CONFIG_FLAG, HELP_FLAGS, VERSION_FLAG, allFlags, entriesFor } from './check-flags.ts';
 import { closest } from './closest.ts';
+import { KEY_LIKE_WORD, showWord } from './option-label.ts';
+import { looksSecret } from '../redact.ts';
 import { commanderProgram, emptyCapture, type ArgvCapture } from './commander-program.ts';
 import { configError, type ConfigError } from './config-error.ts';
 import type { CliModel } from './option-spec.ts';
@@ -43,7 +45,9 @@ function fromCommander(err: CommanderError, model: CliModel, program: Command, s
 
 /** The flag part of an unknown argument, never the value glued to it (`--key=VALUE`, `-kVALUE`). */
 function flagOnly(arg: string): string {
-  return /^-[^-]/.test(arg) ? arg.slice(0, 2) : arg.replace(/=.*$/s, '');
+  const flag = /^-[^-]/.test(arg) ? arg.slice(0, 2) : arg.replace(/=.*$/s, '');
+  // a url-safe key may itself start with `--`
+  return looksSecret(flag) ? KEY_LIKE_WORD : flag;
 }
 
 function unknownFlag(flag: string, model: CliModel, sub: string | undefined): ConfigError {
@@ -71,7 +75,7 @@ function excessArgument(model: CliModel, program: Command, sub: string | undefin
     const names = model.subcommands.map((s) => s.name);
     const hint = closest(extra, names);
     const suggest = hint ? `did you mean ${hint}? ` : '';
-    return configError(ConfigUsageError, `unknown subcommand ${JSON.stringify(extra)} (${suggest}choose from: ${names.join(', ')})`);
+    return configError(ConfigUsageError, `unknown subcommand ${showWord(extra)} (${suggest}choose from: ${names.join(', ')})`);
   }
-  return configError(ConfigUsageError, `unexpected argument ${JSON.stringify(extra)}${sub ? ` for subcommand ${sub}` : ''}`);
+  return configError(ConfigUsageError, `unexpected argument ${showWord(extra)}${sub ? ` for subcommand ${sub}` : ''}`);
 }

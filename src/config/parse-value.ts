@@ -35,7 +35,21 @@ export function coerceValue(value: unknown, spec: OptionSpec, origin: Origin): u
     throw configError(ConfigTypeError, `${optionLabel(spec, origin)}: expected ${err.expected}${got}`);
   }
   checkChoices(out, spec, origin);
+  checkRange(out, spec, origin);
   return out;
+}
+
+function checkRange(value: unknown, spec: OptionSpec, origin: Origin): void {
+  if (spec.min === undefined && spec.max === undefined) return;
+  for (const item of spec.list && Array.isArray(value) ? value : [value]) {
+    if (typeof item !== 'number') continue;
+    const low = spec.min !== undefined && item < spec.min;
+    const high = spec.max !== undefined && item > spec.max;
+    if (!low && !high) continue;
+    const range = spec.max === undefined ? `at least ${spec.min}` : spec.min === undefined ? `at most ${spec.max}` : `from ${spec.min} to ${spec.max}`;
+    const got = spec.secret ? '' : `, got ${showValue(spec, item)}`;
+    throw configError(ConfigTypeError, `${optionLabel(spec, origin)}: must be ${range}${got}`);
+  }
 }
 
 function checkChoices(value: unknown, spec: OptionSpec, origin: Origin): void {

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { ConfigFileError } from '../errors.ts';
 import { configError } from './config-error.ts';
+import { yamlProblem } from '../yaml-problem.ts';
+import { decodeUtf8 } from '../utf8.ts';
 
 /**
  * Reads a YAML config file: a mapping of namespace -> { key: value }. An empty file is `{}`.
@@ -9,21 +11,22 @@ import { configError } from './config-error.ts';
  * Errors name the path (and line:col for YAML syntax) and never quote the file's content.
  */
 export function readConfigFile(path: string, optional = false): Record<string, unknown> | undefined {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     if (optional && code === 'ENOENT') return undefined;
     throw configError(ConfigFileError, `config file ${path}: cannot read (${code ?? 'error'})`, cause);
   }
-  const doc = yaml().parseDocument(text);
-  const problem = doc.errors[0];
+  const text = decodeUtf8(bytes, (offset) => configError(ConfigFileError, `config file ${path}: not UTF-8: invalid byte at offset ${offset}`));
+  const doc = yaml().parseDocument(text, { prettyErrors: true });
+  // a warning (an unknown tag) would silently change a value, so it fails too
+  const problem = doc.errors[0] ?? doc.warnings[0];
   if (problem) {
-    const pos = problem.linePos?.[0];
-    const where = pos ? `:${pos.line}:${pos.col}` : '';
-    const reason = problem.message.split('\n')[0]!.replace(/\s*at line \d+, column \d+:?\s*$/, '');
-    throw configError(ConfigFileError, `config file ${path}${where}: YAML syntax error: ${reason}`, problem);
+    const { line, col, what } = yamlProblem(problem);
+    const where = line === undefined ? '' : `:${line}:${col}`;
+    throw configError(ConfigFileError, `config file ${path}${where}: YAML syntax error: ${what}`);
   }
   let data: unknown;
   try {

@@ -7,7 +7,11 @@ import { safeOpt } from '../safe-opt.ts';
 import { DYNE_SCANNER } from '../tokens.ts';
 import type { DyneScanner } from '../dyne-scanner.ts';
 import type { Hub } from '../types.ts';
-import { describeError } from '../errors.ts';
+import { redactKnown } from '../redact.ts';
+import { TspopError, describeError } from '../errors.ts';
+import type { BrokenConf } from '../dyne-scanner.ts';
+
+const REPORTED = new WeakSet<BrokenConf>();
 
 /**
  * A live source of option values layered between the config file and the environment (a `KVStore` is one).
@@ -30,6 +34,8 @@ export interface ConfigLoadOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Shown by --version. */
   version?: string;
+  /** Accept `--verbose` everywhere on the CLI (runCli prints stack traces with it) unless a conf defines it. */
+  verboseFlag?: boolean;
   /**
    * Layer a kv store's values between the config file and the environment. When the store reloads, hub.OPT is
    * built again (same argv and env) before the store's onReload callbacks run; a reload whose values do not fit
@@ -45,6 +51,8 @@ export interface ConfigLoadResult {
   readonly help: string | undefined;
   /** Set when --version was given. */
   readonly version: string | undefined;
+  /** `text` with the values of secret options (flags, env, config file) and key-like words masked: for messages. */
+  readonly redact: (text: string) => string;
 }
 
 /** The kv listener of the last load() per hub, so a second load() replaces it instead of adding one. */
@@ -54,13 +62,28 @@ const KV_LISTENERS = new WeakMap<object, { source: ConfigKvSource; listener: (ol
 export async function load(hub: Hub, names: readonly string[], options: ConfigLoadOptions = {}): Promise<ConfigLoadResult> {
   const real = realHub(hub);
   // loaded on demand: a hub that never parses options never pays for commander and yaml
-  const [{ buildOptions }, { deepFreeze }] = await Promise.all([import('../config/build-options.ts'), import('../config/deep-freeze.ts')]);
-  const projects = await real.container.resolve<DyneScanner>(DYNE_SCANNER).projects();
+  const { buildOptions } = await import('../config/build-options.ts');
+  const scanner = real.container.resolve<DyneScanner>(DYNE_SCANNER);
+  const projects = await scanner.projects();
+  const broken = scanner.broken?.() ?? [];
   const argv = options.argv ?? (options.cli ? process.argv.slice(2) : []);
-  const input = { names, cli: options.cli, argv, env: options.env ?? process.env, projects, version: options.version };
+  const input = { names, cli: options.cli, argv, env: options.env ?? process.env, projects, version: options.version, verboseFlag: options.verboseFlag };
   const kv = options.kv;
-  const result = buildOptions({ ...input, kv: kv ? await kv.getDict() : undefined });
-  real[OPT_SLOT] = safeOpt(deepFreeze(result.opt));
+  const kvValues = kv ? await kv.getDict() : undefined;
+  let result;
+  try {
+    result = buildOptions({ ...input, kv: kvValues });
+  } catch (err) {
+    // the CLI is not defined because its project's conf is the broken one: that is the one thing to say
+    if (broken.length > 0 && TspopError.is(err) && err.code === 'TSPOP_ERR_CONFIG_DEFINITION') throw broken[0]!.error;
+    throw err;
+  }
+  // everything else keeps working without the broken conf (--help, --version, tspop's own bins): say so once
+  for (const b of broken) if (!REPORTED.has(b)) {
+    REPORTED.add(b);
+    real.log.warn(`${describeError(b.error)}; that project's options, subcommands and dynes are left out`);
+  }
+  real[OPT_SLOT] = safeOpt(result.opt);
   Object.defineProperty(real, 'SUBPARSER', { value: result.subcommand, configurable: true, enumerable: false });
   const previous = KV_LISTENERS.get(real);
   if (previous) previous.source.removeOnReload(previous.listener);
@@ -68,13 +91,14 @@ export async function load(hub: Hub, names: readonly string[], options: ConfigLo
   if (kv && result.help === undefined && result.version === undefined) {
     const listener = (_old: unknown, current: Readonly<Record<string, unknown>>): void => {
       try {
-        real[OPT_SLOT] = safeOpt(deepFreeze(buildOptions({ ...input, kv: current }).opt));
+        real[OPT_SLOT] = safeOpt(buildOptions({ ...input, kv: current }).opt);
       } catch (err) {
-        real.log.error(`config: the kv store's new values do not fit the options; hub.OPT is unchanged: ${describeError(err)}`);
+        real.log.error(`config: the kv store's new values do not fit the options; hub.OPT is unchanged: ${describeError(err, { redact: true })}`);
       }
     };
     kv.onReload(listener, { first: true });
     KV_LISTENERS.set(real, { source: kv, listener });
   }
-  return { subcommand: result.subcommand, help: result.help, version: result.version };
+  const secrets = result.secrets;
+  return { subcommand: result.subcommand, help: result.help, version: result.version, redact: (text) => redactKnown(text, secrets) };
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { encode } from '@msgpack/msgpack';
 import { describe, expect, it } from 'vitest';
 import { type TspopErrorClass } from '../../src/errors.ts';
-import { AcctDecryptError, AcctFileNotFoundError, AcctFileReadError, AcctFormatError, AcctGatherError, AcctInvalidKeyError, AcctKeyMissingError, AcctOptionsError, AcctYamlError } from '../../acct/_errors.ts';
+import { AcctDecryptError, AcctEncodingError, AcctFileNotFoundError, AcctFileReadError, AcctFormatError, AcctGatherError, AcctInvalidKeyError, AcctKeyMissingError, AcctOptionsError, AcctYamlError } from '../../acct/_errors.ts';
 import { encrypt as fernetEncrypt, generateKey as fernetKey } from '../../acct/crypto/fernet.ts';
 import { rejected } from '../helpers/fixtures.ts';
 import { acctHub, logText, tempDir } from './helpers.ts';
@@ -214,6 +214,17 @@ describe('bad input', () => {
     await expectError(hub.acct.init.encrypt({ a: { b: { c: new Date() } } }, KEY), AcctFormatError);
     await expectError(hub.acct.init.encrypt([] as never, KEY), AcctFormatError);
     await expectError(hub.acct.init.encryptFile(join(dir, 'absent.yml')), AcctFileNotFoundError);
+    await hub.close();
+  });
+
+  it('refuses plaintext that is not UTF-8, naming the file and the byte offset', async () => {
+    const { hub } = await acctHub();
+    const yml = join(dir, 'latin1.yml');
+    const head = Buffer.from('svc:\n  default:\n    password: caf');
+    writeFileSync(yml, Buffer.concat([head, Buffer.from([0xe9]), Buffer.from('!\n')]));
+    const err = await expectError(hub.acct.init.encryptFile(yml, { acctKey: KEY, outputFile: join(dir, 'latin1.fernet') }), AcctEncodingError);
+    expect(err.message).toContain(yml);
+    expect(err.message).toContain(`offset ${head.length}`);
     await hub.close();
   });
 });

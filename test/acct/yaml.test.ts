@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AcctFormatError, AcctYamlError } from '../../acct/_errors.ts';
+import { secretDoc } from '../helpers/yaml-secrets.ts';
 import { parseAcctYaml, renderProfiles } from '../../acct/_yaml.ts';
 import { caught } from '../helpers/fixtures.ts';
 
@@ -54,6 +56,52 @@ describe('parseAcctYaml', () => {
       return `l${i}: &l${i} [*${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}]`;
     })].join('\n');
     expect(caught(() => parseAcctYaml(bomb, 'f.yml'))).toBeInstanceOf(AcctYamlError);
+  });
+});
+
+describe('parseAcctYaml: nothing silently turns into something else', () => {
+  it.each([
+    ['an unknown tag', 'amqp:\n  default:\n    password: !Hunter2Secret\n', 3, 15],
+    ['an unknown tag on a value', 'amqp:\n  default:\n    password: !Hunter2Secret rest\n', 3, 15],
+    ['an anchor on an empty value', 'amqp:\n  default:\n    password: &Hunter2Secret\n', 3, 15],
+    ['an anchor no alias uses', 'amqp:\n  default:\n    password: &Hunter2 Secret\n', 3, 15],
+    ['an alias without its anchor', 'amqp:\n  default:\n    password: *Hunter2Secret\n', 3, 15],
+    ['an alias before its anchor', 'a: *Hunter2Secret\nb: &Hunter2Secret x\n', 1, 4],
+    ['an alias inside its own anchor', 'a: &Hunter2Secret [*Hunter2Secret]\n', 1, 20],
+    ['a duplicate key among many', `p:\n${Array.from({ length: 500 }, (_, i) => `  k${i}: 1\n`).join('')}  k7: Hunter2Secret\n`, 502, 3],
+  ])('refuses %s, naming line and column only', (_name, text, line, col) => {
+    const err = caught(() => parseAcctYaml(text, 'creds.yml'));
+    expect(err).toBeInstanceOf(AcctYamlError);
+    expect(err.message).toContain(`creds.yml: YAML syntax error at line ${line}, column ${col}: `);
+    expect(err.message).not.toContain('Hunter2');
+  });
+
+  it('keeps anchors and aliases that are used as intended', () => {
+    expect(parseAcctYaml('a: &pw s3cret\nb: *pw\nc: &m {x: 1}\nd:\n  <<: *m\n  y: 2\n', 'f.yml')).toEqual({
+      a: 's3cret', b: 's3cret', c: { x: 1 }, d: { x: 1, y: 2 },
+    });
+  });
+
+  it('keeps the tags YAML defines, and quoted values that start with an indicator', () => {
+    expect(parseAcctYaml('a: !!str 10\nb: "!x"\nc: \'&y\'\nd: "*z"\n', 'f.yml')).toEqual({ a: '10', b: '!x', c: '&y', d: '*z' });
+  });
+});
+
+describe('parseAcctYaml: a secret in the document never reaches a message', () => {
+  it('holds for a secret in every position that can fail to parse (property)', () => {
+    fc.assert(
+      fc.property(secretDoc, ({ core, text }) => {
+        try {
+          parseAcctYaml(text, 'creds.yml');
+        } catch (err) {
+          const e = err as Error & { cause?: unknown };
+          expect(e.message).not.toContain(core);
+          expect(String((e.cause as Error | undefined)?.message ?? '')).not.toContain(core);
+          expect(e.message).toMatch(/^creds\.yml: /);
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { itWith } from '../helpers/services.ts';
 import { tempDir } from '../acct/helpers.ts';
+import { DEV_SHM } from '../../acct/_edit-in-editor.ts';
 import { binPath } from '../helpers/bins.ts';
 
 const BIN = binPath('acct');
@@ -18,6 +19,7 @@ const CREDS = 'amqp:\n  default:\n    url: amqp://guest:guest@localhost:5672/\n 
 const PARSED = parse(CREDS);
 
 interface Run {
+  readonly pid: number;
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
@@ -48,7 +50,7 @@ function run(args: string[], opts: { cwd: string; env?: Record<string, string>; 
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.once('error', reject);
     child.once('spawn', () => opts.onSpawn?.(child.pid as number));
-    child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.once('close', (code, signal) => resolve({ pid: child.pid as number, code, signal, stdout, stderr }));
   });
 }
 
@@ -60,9 +62,18 @@ async function encrypted(): Promise<{ dir: string; tmp: string; file: string; ke
   return { ...w, file: join(w.dir, 'creds.yml.fernet'), key: r.stdout.trim() };
 }
 
-/** `acct edit` temp folders left in TMPDIR (tsx keeps its own cache there too). */
-function editDirs(tmp: string): string[] {
-  return readdirSync(tmp).filter((f) => f.startsWith('acct-edit-'));
+/**
+ * `acct edit` temp folders of process `pid` wherever acct may put them: /dev/shm (memory), beside the acct file
+ * in `dir`, TMPDIR.
+ */
+function editDirs(pid: number, dir: string): string[] {
+  return [DEV_SHM, dir, join(dir, 'tmp')].flatMap((place) => {
+    try {
+      return readdirSync(place).filter((f) => f.startsWith(`acct-edit-${pid}-`)).map((f) => join(place, f));
+    } catch {
+      return [];
+    }
+  });
 }
 
 function editorScript(dir: string, name: string, body: string): string {
@@ -142,6 +153,30 @@ describe('acct decrypt', () => {
     }
   });
 
+  it('ends quietly with exit 0 when its reader closes the pipe (| head -1)', async () => {
+    const w = workdir();
+    const big = `svc:\n${Array.from({ length: 20_000 }, (_, i) => `  p${i}:\n    password: pw${i}\n`).join('')}`;
+    writeFileSync(join(w.dir, 'big.yml'), big);
+    const key = (await run(['encrypt', 'big.yml'], { cwd: w.dir })).stdout.trim();
+    const r = await new Promise<{ code: number | null; stderr: string; first: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, 'decrypt', 'big.yml.fernet'], {
+        cwd: w.dir, env: { PATH: process.env.PATH ?? '', HOME: w.dir, ACCT_KEY: key }, stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      let first = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.stdout.once('data', (d: Buffer) => {
+        first = d.toString().split('\n')[0] as string;
+        child.stdout.destroy(); // what `head -1` does after its line
+      });
+      child.once('error', reject);
+      child.once('close', (code) => resolve({ code, stderr, first }));
+    });
+    expect(r.first).toBe('svc:');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
   it('--verbose adds the stack trace', async () => {
     const { dir } = await encrypted();
     const other = (await run(['encrypt', 'creds.yml', '--output-file', 'x'], { cwd: dir })).stdout.trim();
@@ -170,15 +205,15 @@ describe('acct decrypt', () => {
 
 describe('acct edit', () => {
   it('re-encrypts what the editor saved, with the same key, in place, leaving no temp files', async () => {
-    const { dir, tmp, file, key } = await encrypted();
+    const { dir, file, key } = await encrypted();
     const editor = editorScript(dir, 'ed.sh', 'sed -i "s/heartbeat: 30/heartbeat: 60/" "$1"');
     const r = await run(['edit', 'creds.yml.fernet', '--acct-key', key], { cwd: dir, env: { EDITOR: editor } });
     expect(r).toMatchObject({ code: 0, stdout: '', stderr: '' });
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const back = await run(['decrypt', 'creds.yml.fernet', '--acct-key', key, '--output', 'json'], { cwd: dir });
     expect(JSON.parse(back.stdout).amqp.default.heartbeat).toBe(60);
-    expect(editDirs(tmp)).toEqual([]);
-    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(editDirs(r.pid, dir)).toEqual([]);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp') || f.endsWith('.lock'))).toEqual([]);
   });
 
   it.each([
@@ -186,19 +221,19 @@ describe('acct edit', () => {
     ['kills itself with SIGINT', 'kill -INT $$\nsleep 5', /editor .* was stopped by SIGINT/],
     ['saves broken YAML', 'printf "a: [1\\n" > "$1"', /YAML syntax error at line \d+, column \d+.*was not changed/],
   ])('leaves the file untouched and cleans up when the editor %s', async (_name, body, message) => {
-    const { dir, tmp, file, key } = await encrypted();
+    const { dir, file, key } = await encrypted();
     const before = readFileSync(file);
     const editor = editorScript(dir, 'ed.sh', body);
     const r = await run(['edit', 'creds.yml.fernet', '--acct-key', key], { cwd: dir, env: { EDITOR: editor } });
     expectOneLineError(r, 1, key);
     expect(r.stderr).toMatch(message);
     expect(readFileSync(file).equals(before)).toBe(true);
-    expect(editDirs(tmp)).toEqual([]);
+    expect(editDirs(r.pid, dir)).toEqual([]);
   });
 
   it('cleans up on Ctrl-C to the whole process group, and on a second Ctrl-C while the editor ignores it', async () => {
     for (const [trap, expected] of [['', 1], ["trap '' INT", 130]] as const) {
-      const { dir, tmp, file, key } = await encrypted();
+      const { dir, file, key } = await encrypted();
       const before = readFileSync(file);
       const started = join(dir, 'started');
       const editor = editorScript(dir, 'ed.sh', `${trap}\ntouch "${started}"\nsleep 20`);
@@ -206,7 +241,7 @@ describe('acct edit', () => {
       const done = run(['edit', 'creds.yml.fernet', '--acct-key', key], { cwd: dir, env: { EDITOR: editor }, detached: true, onSpawn: (p) => (pid = p) });
       for (let i = 0; i < 200 && !existsSync(started); i++) await new Promise((r) => setTimeout(r, 25));
       expect(existsSync(started)).toBe(true);
-      expect(editDirs(tmp)).toHaveLength(1); // the edit folder exists while the editor runs
+      expect(editDirs(pid, dir)).toHaveLength(1); // the edit folder exists while the editor runs
       process.kill(-pid, 'SIGINT');
       if (trap) {
         await new Promise((r) => setTimeout(r, 200));
@@ -220,7 +255,7 @@ describe('acct edit', () => {
       }
       expect(r.code).toBe(expected);
       expect(readFileSync(file).equals(before)).toBe(true);
-      expect(editDirs(tmp)).toEqual([]);
+      expect(editDirs(pid, dir)).toEqual([]);
     }
   });
 

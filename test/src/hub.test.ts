@@ -70,7 +70,7 @@ describe('hub.OPT', () => {
     expect(Object.isFrozen(hub.OPT)).toBe(true);
     expect(() => {
       (hub.OPT as Record<string, unknown>).mine = {};
-    }).toThrow(TypeError);
+    }).toThrow(HubReadonlyError);
   });
 
   it('is safe to read before config loads: an unknown namespace reads as an empty object', async () => {

@@ -24,7 +24,7 @@ const AGENT = `  target                the endpoint (or service, or broadcast) t
   --pretty-print        print only value_cal`;
 
 const TEXT: Record<Command | 'main', string> = {
-  main: `usage: dragonfly [-h] [-V] {get,set,cmd,config,run,send,monitor,serve,watchdog} ...
+  main: `usage: dragonfly [-h] [-V] [-v, --verbose] {get,set,cmd,config,run,send,monitor,serve,watchdog} ...
 
 subcommands (detailed help is available for each subcommand: dragonfly <subcommand> -h):
     get                 return the value of an endpoint or a property of an endpoint if specified

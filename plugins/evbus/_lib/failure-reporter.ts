@@ -12,6 +12,11 @@ export interface FailureReporter {
   (lane: Lane, event: IngressEvent, error: unknown): void;
   /** Logs the counts still held back (at the end of a run). */
   flush(): void;
+  /**
+   * Stop logging: the run gave up draining and its caller reports what was not delivered in one line; the error
+   * callback still gets every failure.
+   */
+  silence(): void;
 }
 
 export function createFailureReporter(
@@ -20,6 +25,7 @@ export function createFailureReporter(
   intervalMs = 1000,
 ): FailureReporter {
   const held = new Map<Lane, { last: number; suppressed: number }>();
+  let silent = false;
   const fields = (lane: Lane, event: IngressEvent | undefined, error: unknown, suppressed: number) => ({
     plugin: lane.plugin,
     provider: lane.ctx.provider,
@@ -34,7 +40,9 @@ export function createFailureReporter(
     const now = Date.now();
     const h = held.get(lane) ?? { last: -Infinity, suppressed: 0 };
     held.set(lane, h);
-    if (now - h.last >= intervalMs) {
+    if (silent) {
+      // counted by the caller
+    } else if (now - h.last >= intervalMs) {
       log.error('evbus: event failed to publish', fields(lane, event, error, h.suppressed));
       h.last = now;
       h.suppressed = 0;
@@ -55,8 +63,12 @@ export function createFailureReporter(
     }
   }) as FailureReporter;
 
+  report.silence = () => {
+    silent = true;
+  };
   report.flush = () => {
     for (const [lane, h] of held) {
+      if (silent) break;
       if (h.suppressed > 0) log.error('evbus: more publish failures were not logged', fields(lane, undefined, undefined, h.suppressed));
     }
     held.clear();

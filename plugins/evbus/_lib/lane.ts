@@ -26,6 +26,9 @@ export class Lane {
   readonly #concurrency: number;
   readonly #onFailure: LaneFailure;
   #inFlight = 0;
+  #ended = false;
+  /** 1 while the worker holds an event it took off the queue and waits for a free slot to send it. */
+  #holding = 0;
   #slot: (() => void) | undefined;
   /** Resolves when the worker has published everything before `end()` and nothing is in flight. */
   readonly done: Promise<void>;
@@ -47,14 +50,24 @@ export class Lane {
 
   /** Finish after everything queued so far. */
   end(): void {
+    this.#ended = true;
     this.queue.force(LANE_END);
+  }
+
+  /** Events handed to this lane and not yet settled (queued or being published). */
+  get pending(): number {
+    return this.queue.size - (this.#ended && this.queue.size > 0 ? 1 : 0) + this.#holding + this.#inFlight;
   }
 
   async #work(): Promise<void> {
     for (;;) {
       const item = this.queue.tryGet() ?? (await this.queue.get());
       if (item === LANE_END) break;
-      if (this.#inFlight >= this.#concurrency) await new Promise<void>((resolve) => (this.#slot = resolve));
+      if (this.#inFlight >= this.#concurrency) {
+        this.#holding = 1;
+        await new Promise<void>((resolve) => (this.#slot = resolve));
+        this.#holding = 0;
+      }
       this.#send(item);
     }
     while (this.#inFlight > 0) await new Promise<void>((resolve) => (this.#slot = resolve));

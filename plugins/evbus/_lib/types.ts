@@ -91,6 +91,16 @@ export interface EvbusPublishError {
 }
 
 /** Options of `put` / `putNowait`. */
+/** What `stop({ timeoutMs })` says about the drain. */
+export interface EvbusStopResult {
+  /** Everything put before stop() was handed to the ingress plugins and their publishes settled in time. */
+  readonly drained: boolean;
+  /** When not drained: events still waiting per lane (ingress plugin and acct profile) when the deadline passed. */
+  readonly undelivered: ReadonlyArray<{ readonly plugin: string; readonly provider: string; readonly profile: string; readonly events: number }>;
+  /** When not drained: events still on the bus itself, not yet handed to any lane. */
+  readonly queued: number;
+}
+
 export interface PutOptions {
   /** Event profile (default `'default'`). */
   profile?: string;

@@ -48,8 +48,8 @@ export class AmqpPublisher {
       hold: true, // evbus closes it after draining its bus (acct release), not hub.close()
     });
     // registered at once (before the publisher), so every connect declares it before the publisher resumes; a failure
-    // is logged by the layer and shows again as the broker's answer to the publishes
-    void hub.amqp.topology.declare(this.#conn, topologyOf(p)).catch((err: unknown) => hub.log.warn('amqp ingress: declaring the profile\'s queues/exchange failed', { profile: p.label, code: (err as TspopError).code }));
+    // is logged by the layer and shows again as the broker's answer to the publishes (one failure, one line: not here)
+    void hub.amqp.topology.declare(this.#conn, topologyOf(p)).catch(() => undefined);
     this.#pub = hub.amqp.publisher.create(this.#conn, { bufferSize: p.bufferSize, label: p.label });
   }
 

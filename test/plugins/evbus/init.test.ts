@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EvbusAlreadyStartedError, EvbusOptionsError, EvbusSerialError, EvbusMatchError } from '../../../plugins/evbus/_errors.ts';
 import type { Hub } from '../../../src/index.ts';
+import { fileURLToPath } from 'node:url';
 import { evbusHub, internalBodies, sleep } from '../../helpers/evbus.ts';
 
 let hub: Hub | undefined;
@@ -96,6 +97,40 @@ describe('evbus init: start, stop, join', () => {
     await hub.evbus.init.join();
     await hub.evbus.init.stop();
     await running;
+  });
+
+  it('join() called after start() already failed rejects with that failure (it never hangs)', async () => {
+    ({ hub } = await evbusHub());
+    for (const opts of [{ queueSize: 0 }, { serialPlugin: 'nope' }, { matchPlugin: 'nope' }, { bogus: 1 }]) {
+      const started = hub.evbus.init.start(opts);
+      started.catch(() => undefined);
+      const failure = await started.then(() => undefined, (err: unknown) => err);
+      await expect(hub.evbus.init.join()).rejects.toBe(failure);
+    }
+    // a start that succeeds clears it
+    const running = hub.evbus.init.start();
+    await hub.evbus.init.join();
+    await hub.evbus.init.stop();
+    await running;
+    const later = hub.evbus.init.join();
+    const again = hub.evbus.init.start();
+    await later;
+    await hub.evbus.init.stop();
+    await again;
+  });
+
+  it('stop({ timeoutMs }) gives up on publishes that never settle and says what was not delivered', async () => {
+    ({ hub } = await evbusHub());
+    hub.evbus.CLOSE_TIMEOUT_MS = 200;
+    await hub.pop.sub.extend(hub.ingress, { staticDir: fileURLToPath(new URL('../../fixtures/evbus-ingress', import.meta.url)) });
+    const running = hub.evbus.init.start({ contexts: { hanging: { default: {} } } });
+    running.catch(() => undefined);
+    await hub.evbus.init.join();
+    for (let i = 0; i < 3; i++) await hub.evbus.broker.put({ i });
+    const t0 = Date.now();
+    const result = await hub.evbus.init.stop({ timeoutMs: 300 });
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(result).toEqual({ drained: false, undelivered: [{ plugin: 'hanging', provider: 'hanging', profile: 'default', events: 3 }], queued: 0 });
   });
 
   it('hub.close() drains a running bus', async () => {

@@ -446,3 +446,26 @@ describe('flag spellings', () => {
     expect(buildOptions({ names: ['tool'], cli: 'tool', argv: ['--tool-output', 'json'], env: {}, projects: [tool] }).opt.tool?.tool_output).toBe('json');
   });
 });
+
+describe('buildOptions: min and max', () => {
+  const ranged = project('ranged', {
+    CONFIG: { count: { default: 0, type: 'integer', min: 0, os: 'R_COUNT' }, ratio: { type: 'number', min: 0, max: 1 }, sizes: { type: 'array', default: [] } },
+    CLI_CONFIG: { count: {}, ratio: {}, sizes: { nargs: '*' } },
+  });
+  const run = (argv: string[], env: Record<string, string> = {}) => buildOptions({ names: ['ranged'], cli: 'ranged', argv, env, projects: [ranged] });
+
+  it.each([
+    ['a flag below min', ['--count', '-5'], {}],
+    ['a flag above max', ['--ratio', '1.5'], {}],
+    ['an env value below min', [], { R_COUNT: '-1' }],
+  ])('rejects %s as a usage error naming the option and the range', (_name, argv, env) => {
+    const err = fails(ConfigTypeError, () => run(argv, env));
+    expect((err as unknown as { exitCode: number }).exitCode).toBe(2);
+    expect(err.message).toMatch(/must be (at least 0|from 0 to 1)/);
+  });
+
+  it('accepts the bounds themselves and shows them in help', () => {
+    expect(run(['--count', '0', '--ratio', '1']).opt.ranged).toMatchObject({ count: 0, ratio: 1 });
+    expect(run(['--help']).help).toContain('[min: 0] [max: 1]');
+  });
+});
