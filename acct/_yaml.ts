@@ -45,7 +45,8 @@ function pyYamlTags(tags: Tags): Tags {
  */
 export function parseAcctYaml(text: string, file: string): AcctData {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { version: '1.1', customTags: pyYamlTags, uniqueKeys: false, prettyErrors: true, lineCounter: lines });
+  // logLevel 'error': yaml otherwise prints process warnings that quote the document (a key, perhaps a secret)
+  const doc = parseDocument(text, { version: '1.1', customTags: pyYamlTags, uniqueKeys: false, prettyErrors: true, lineCounter: lines, logLevel: 'error' });
   const problem = doc.errors[0] ?? doc.warnings[0];
   if (problem) throw yamlError(file, yamlProblem(problem));
   const own = structureProblem(doc, text, lines);
@@ -93,7 +94,11 @@ function structureProblem(doc: Document, text: string, lines: LineCounter): Yaml
     const seen = new Set<string>();
     for (const pair of node.items) {
       const key = pair.key;
-      if (!isScalar(key)) continue; // aliases and collections as keys: nothing to compare by text
+      if (!isScalar(key)) {
+        // PyYAML refuses an unhashable key; yaml would stringify it (and warn quoting it): a mapping or list as a key
+        found = at(key as Node, 'a key must be a plain value, not a mapping, a list or an alias');
+        return visit.BREAK;
+      }
       if (key.value !== null && typeof key.value !== 'string' && typeof key.source === 'string') key.value = key.source;
       if (key.value === '<<') continue; // merge keys may repeat
       const id = key.value === null ? '\u0000null' : String(key.value);

@@ -20,7 +20,8 @@ export function readConfigFile(path: string, optional = false): Record<string, u
     throw configError(ConfigFileError, `config file ${path}: cannot read (${code ?? 'error'})`, cause);
   }
   const text = decodeUtf8(bytes, (offset) => configError(ConfigFileError, `config file ${path}: not UTF-8: invalid byte at offset ${offset}`));
-  const doc = yaml().parseDocument(text, { prettyErrors: true });
+  // logLevel 'error': yaml otherwise prints process warnings that quote the document
+  const doc = yaml().parseDocument(text, { prettyErrors: true, logLevel: 'error' });
   // a warning (an unknown tag) would silently change a value, so it fails too
   const problem = doc.errors[0] ?? doc.warnings[0];
   if (problem) {
