@@ -4,7 +4,7 @@
  * network filesystems, kept fresh while held and taken over once stale) rather than an flock: Node has no
  * flock, and a lock folder also works where the acct file itself does not exist yet.
  */
-import { lock } from 'proper-lockfile';
+import { requireCjs } from '../src/require-cjs.ts';
 import { realpath } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { AcctLockedError } from './_errors.ts';
@@ -28,6 +28,8 @@ export async function lockAcctFile(file: string, opts: LockOptions = {}): Promis
   const waitMs = opts.waitMs ?? 0;
   let release: () => Promise<void>;
   try {
+    // required on first use: decrypt never locks, and proper-lockfile brings graceful-fs (13 files) with it
+    const { lock } = requireCjs('proper-lockfile') as typeof import('proper-lockfile');
     release = await lock(real, {
       realpath: false,
       stale: 10_000,
