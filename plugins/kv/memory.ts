@@ -7,6 +7,7 @@
  */
 import type { Hub } from '../../src/index.ts';
 import { flatten, toText } from './_lib/flatten.ts';
+import { folderPrefix } from './_lib/to-config.ts';
 import type { KvConnection, KvEntries, KvResolvedOptions, KvWatchListener } from './_lib/types.ts';
 
 export interface MemoryOp {
@@ -33,6 +34,9 @@ export function open(hub: Hub, options: KvResolvedOptions): KvConnection {
     },
     async close(): Promise<void> {
       if (mine) watchers.delete(mine);
+    },
+    async write(key: string, value: string): Promise<void> {
+      txn(hub, [{ put: `${folderPrefix(options.prefixes[options.prefixes.length - 1] ?? '')}${key}`, value }]);
     },
   };
 }

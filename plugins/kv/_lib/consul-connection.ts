@@ -55,6 +55,11 @@ export class ConsulConnection implements KvConnection {
     this.#queries = prefixes.map((prefix) => ({ prefix, index: 0n, entries: new Map() }));
   }
 
+  async write(key: string, value: string): Promise<void> {
+    const prefix = this.#queries[this.#queries.length - 1]?.prefix ?? '';
+    await (this.#consul.kv.set as unknown as (o: { key: string; value: string }) => Promise<unknown>).call(this.#consul.kv, { key: `${prefix}${key}`, value });
+  }
+
   async read(): Promise<KvEntries> {
     await Promise.all(this.#queries.map(async (q) => this.#take(q, await this.#get(q.prefix, undefined))));
     return this.#combined();

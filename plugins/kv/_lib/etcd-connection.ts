@@ -53,6 +53,10 @@ export class EtcdConnection implements KvConnection {
     });
   }
 
+  async write(key: string, value: string): Promise<void> {
+    await this.#client.put(`${this.#prefixes[this.#prefixes.length - 1] ?? ''}${key}`).value(value);
+  }
+
   /** The client itself, for hosts that want to write through the same connection. */
   get client(): Etcd3 {
     return this.#client;

@@ -63,6 +63,18 @@ export class KVStore {
     return (value === undefined ? fallback : structuredClone(value)) as T;
   }
 
+  /**
+   * Sets `key` (`a/b` or `a.b`, below the last prefix) in the store: strings as they are, anything else as JSON. The
+   * change arrives like any other (onReload). TSPOP_ERR_KV_OPTIONS when the backend cannot write.
+   */
+  async put(key: string, value: unknown): Promise<void> {
+    if (typeof key !== 'string' || key === '') throw new KvOptionsError('kv.put(key, value): key must be a non-empty string');
+    const { connected } = await this.#use();
+    const write = connected.connection.write?.bind(connected.connection);
+    if (!write) throw new KvOptionsError(`kv.put: the ${this.#options.backend ?? 'chosen'} backend cannot write`);
+    await write(key.split(/[./]/).join('/'), typeof value === 'string' ? value : JSON.stringify(value));
+  }
+
   /** The whole configuration (a copy). */
   async getDict(): Promise<Record<string, unknown>> {
     await this.#use();

@@ -91,6 +91,8 @@ export interface KvConnection {
   watch?(listener: KvWatchListener): void;
   /** Stops watching and releases the connection. */
   close(): Promise<void>;
+  /** Sets one key below the last (winning) prefix; optional: a store without it is read-only to tspop. */
+  write?(key: string, value: string): Promise<void>;
 }
 
 /** The interface of a backend plugin file in the kv dyne (`plugins/kv/etcd.ts`). */

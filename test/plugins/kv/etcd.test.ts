@@ -34,6 +34,20 @@ describeEtcd('kv etcd backend against a real etcd', () => {
     await s.kv.close();
   });
 
+  it('kv.put writes below the last prefix; the change arrives like any other, and a new store reads it (a restart)', async () => {
+    const p = uniquePrefix('write');
+    const s = await watchedStore({ etcdEndpoints: etcd.endpoints, kvPrefix: `base-${p},${p}` });
+
+    await s.kv.put('svc.peaches', { value: 0.8 });
+    await s.reloadWhere((c) => (c.svc as { peaches?: unknown } | undefined)?.peaches !== undefined, 'the written key');
+
+    expect(await etcdctl(etcd.endpoints, 'get', '--print-value-only', `${p}svc/peaches`)).toContain('{"value":0.8}');
+    await s.kv.close();
+    const again = await watchedStore({ etcdEndpoints: etcd.endpoints, kvPrefix: p });
+    expect(await again.kv.get('svc.peaches')).toEqual({ value: 0.8 });
+    await again.kv.close();
+  });
+
   it('a deleted key is gone from the next config', async () => {
     const p = uniquePrefix('del');
     await etcdctl(etcd.endpoints, 'put', `${p}a`, '1');

@@ -63,6 +63,19 @@ describe('KVStore values', () => {
     await s.kv.close();
   });
 
+  it('kv.put sets a key (strings as they are, anything else as JSON); a backend that cannot write is TSPOP_ERR_KV_OPTIONS', async () => {
+    const s = await memory({ a: '1' });
+
+    await s.kv.put('rabbit/host', 'h2');
+    await s.kv.put('limits.max', { n: 3 });
+    await s.reloadWhere((c) => (c.limits as { max?: unknown } | undefined)?.max !== undefined, 'both writes');
+
+    expect(await s.kv.get('rabbit.host')).toBe('h2');
+    expect(await s.kv.get('limits.max')).toEqual({ n: 3 });
+    await expect(s.kv.put('', 'x')).rejects.toBeInstanceOf(KvOptionsError);
+    await s.kv.close();
+  });
+
   it('prefixes overlay in order, later wins', async () => {
     const s = await memory({ 'base/rabbit/host': 'shared', 'base/rabbit/port': '5672', 'svc/rabbit/host': 'own' }, { kvPrefix: ['base', 'svc'] });
     expect(await s.kv.get('rabbit')).toEqual({ host: 'own', port: '5672' });
