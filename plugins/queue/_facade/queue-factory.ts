@@ -67,24 +67,28 @@ function transportOptions(e: QueueConfigEntry): Record<string, unknown> {
   return rest;
 }
 
-export class QueueConsumer {
-  #entry: QueueConfigEntry;
-  readonly #hub: () => Promise<Hub>;
-  #consumer: TransportConsumer | undefined;
-  #callback: ListenCallback | undefined;
+/** One queue_config entry and the hub it is built on: what a consumer and a producer share. */
+abstract class QueueEntry {
+  protected entry: QueueConfigEntry;
+  protected readonly hub: () => Promise<Hub>;
 
   constructor(entry: QueueConfigEntry, hub: () => Promise<Hub>) {
-    this.#entry = entry;
-    this.#hub = hub;
+    this.entry = entry;
+    this.hub = hub;
   }
 
   get name(): string {
-    return this.#entry.name;
+    return this.entry.name;
   }
 
   config(): QueueConfigEntry {
-    return this.#entry;
+    return this.entry;
   }
+}
+
+export class QueueConsumer extends QueueEntry {
+  #consumer: TransportConsumer | undefined;
+  #callback: ListenCallback | undefined;
 
   /** Calls `callback(body, message)` per message (body: the decoded JSON); acks when it resolves. */
   async listen(callback: ListenCallback): Promise<void> {
@@ -96,8 +100,8 @@ export class QueueConsumer {
   async #start(): Promise<void> {
     const cb = this.#callback;
     if (!cb) return;
-    const hub = await this.#hub();
-    const c = await hub.queue.init.consumer(this.#entry.transport ?? 'amqp', transportOptions(this.#entry));
+    const hub = await this.hub();
+    const c = await hub.queue.init.consumer(this.entry.transport ?? 'amqp', transportOptions(this.entry));
     await c.listen((m: QueueMessage) => cb(decode(m), m));
     this.#consumer = c;
   }
@@ -105,7 +109,7 @@ export class QueueConsumer {
   /** Swaps in a new entry: the old consumer stops (in-flight callbacks finish), the new one takes the callback. */
   async rebuild(entry: QueueConfigEntry): Promise<void> {
     await this.stopConsuming();
-    this.#entry = entry;
+    this.entry = entry;
     await this.#start();
   }
 
@@ -116,27 +120,12 @@ export class QueueConsumer {
   }
 }
 
-export class QueueProducer {
-  #entry: QueueConfigEntry;
-  readonly #hub: () => Promise<Hub>;
+export class QueueProducer extends QueueEntry {
   #producer: Promise<TransportProducer> | undefined;
-
-  constructor(entry: QueueConfigEntry, hub: () => Promise<Hub>) {
-    this.#entry = entry;
-    this.#hub = hub;
-  }
-
-  get name(): string {
-    return this.#entry.name;
-  }
-
-  config(): QueueConfigEntry {
-    return this.#entry;
-  }
 
   /** Connects and declares (done by createProducers; publish() does it when needed). */
   connect(): Promise<TransportProducer> {
-    this.#producer ??= this.#hub().then((hub) => hub.queue.init.producer(this.#entry.transport ?? 'amqp', transportOptions(this.#entry)));
+    this.#producer ??= this.hub().then((hub) => hub.queue.init.producer(this.entry.transport ?? 'amqp', transportOptions(this.entry)));
     this.#producer.catch(() => {
       this.#producer = undefined;
     });
@@ -153,7 +142,7 @@ export class QueueProducer {
   async rebuild(entry: QueueConfigEntry): Promise<void> {
     const old = this.#producer;
     this.#producer = undefined;
-    this.#entry = entry;
+    this.entry = entry;
     await old?.then((p) => p.close(), () => undefined);
     await this.connect();
   }
