@@ -4,7 +4,7 @@
  * topology re-declared on every reconnect).
  *
  * Options, in clc_msa_utils' queue_config shape: `queue`; `exchange` ({name, type (direct), arguments, durable
- * (true)}, or a name); `binding_key` (consumers bind with it, default '#'); `routing_key` (producers, falling back
+ * (true), create (true; false: it must exist, checked and never declared)}, or a name); `binding_key` (consumers bind with it, default '#'); `routing_key` (producers, falling back
  * to binding_key, then '#' with an exchange or the queue name without one); `host`, `port`, `auth` {user,
  * password} (defaults: RMQ_HOST or 127.0.0.1, 5672, RMQ_USER / RMQ_PASS or guest/guest); `urls` (a list of
  * amqp:// URLs: a cluster, failed over in turn); `vhost`; `queue_type` ('quorum' for a replicated queue);
@@ -17,6 +17,7 @@ import { TspopError } from '../../src/errors.ts';
 import { consumerLimits, optionalString, positiveInt, queueName, toBuffer } from './_lib/options.ts';
 import type { MessageHandler, QueueMessage, SendOptions, TransportConsumer, TransportOptions, TransportProducer } from './_lib/types.ts';
 import { amqpConnectOptions, amqpTopology, exchangeOf } from './_lib/amqp-options.ts';
+import { sharedDyne } from './_lib/dyne.ts';
 
 interface AmqpLayer {
   connection: { open(opts: unknown): AmqpConn };
@@ -38,15 +39,8 @@ interface AmqpDeliveryLike {
   readonly redeliveries: number;
 }
 
-async function layer(hub: Hub): Promise<AmqpLayer> {
-  if (hub.amqp === undefined) {
-    try {
-      await hub.pop.sub.add({ dyneName: 'amqp' });
-    } catch (cause) {
-      throw new QueueConfigError('queue amqp: the shared amqp dyne (hub.amqp) is not available in this project', { cause });
-    }
-  }
-  return hub.amqp as unknown as AmqpLayer;
+function layer(hub: Hub): Promise<AmqpLayer> {
+  return sharedDyne<AmqpLayer>(hub, 'amqp', 'queue amqp');
 }
 
 /** The shared layer's errors, in this family's codes (the cause keeps the original). */

@@ -15,12 +15,11 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Hub } from '../../src/index.ts';
-import { describeError } from '../../src/errors.ts';
-import { backoffDelay } from '../../src/backoff.ts';
+import { TspopError, describeError } from '../../src/errors.ts';
 import { QueueClosedError, QueueConfigError, QueueSendError } from './_errors.ts';
 import { InFlight } from './_lib/in-flight.ts';
 import { optionalString, positiveInt, queueName, toBuffer } from './_lib/options.ts';
-import { HttpSendFailure, httpSend, safeUrl } from './_lib/http/send.ts';
+import { httpClient } from './_lib/http/client.ts';
 import { RouteServers, type HttpReply } from './_lib/http/route-server.ts';
 import { readRequestBody } from './_lib/ramen/wire.ts';
 import type { MessageHandler, QueueMessage, SendOptions, TransportConsumer, TransportOptions, TransportProducer } from './_lib/types.ts';
@@ -35,7 +34,7 @@ function route(queue: string): string {
   return `/${queue.replace(/^\/+/, '')}`;
 }
 
-export async function producer(_hub: Hub, opts: TransportOptions): Promise<TransportProducer> {
+export async function producer(hub: Hub, opts: TransportOptions): Promise<TransportProducer> {
   const where = 'queue http producer';
   const queue = queueName(where, opts);
   const host = optionalString(where, 'host', opts.host) ?? process.env.HTTP_HOST ?? '127.0.0.1';
@@ -43,6 +42,7 @@ export async function producer(_hub: Hub, opts: TransportOptions): Promise<Trans
   const base = optionalString(where, 'endpoint', opts.endpoint) ?? `http://${host}:${port}${route(queue)}`;
   const retries = opts.retries === 0 ? 0 : positiveInt(where, 'retries', opts.retries, 3);
   const timeoutMs = positiveInt(where, 'timeoutMs', opts.timeoutMs, 20_000);
+  const client = await httpClient(hub, where);
   let closed = false;
   return {
     transport: 'http',
@@ -56,22 +56,12 @@ export async function producer(_hub: Hub, opts: TransportOptions): Promise<Trans
       const headers: Record<string, string> = { 'content-type': contentType };
       for (const [k, v] of Object.entries(o.headers ?? {})) headers[k.toLowerCase()] = String(v);
       if (o.id) headers['x-request-id'] = o.id;
-      for (let attempt = 0; ; attempt++) {
-        let reason: string;
-        try {
-          const res = await httpSend(url, { method, headers, body: toBuffer(body), timeoutMs });
-          if (res.status >= 200 && res.status < 300) return;
-          reason = `HTTP ${res.status}`;
-          if (!(res.status === 408 || res.status === 429 || res.status >= 500)) {
-            throw new QueueSendError(`${method} ${safeUrl(url)} was refused: ${reason} ${res.body.toString().slice(0, 200)}`);
-          }
-        } catch (err) {
-          if (!(err instanceof HttpSendFailure)) throw err;
-          reason = describeError(err);
-        }
-        if (attempt >= retries) throw new QueueSendError(`${method} ${safeUrl(url)} failed after ${attempt + 1} attempt(s): ${reason}`);
-        await new Promise((r) => setTimeout(r, backoffDelay(attempt, 100, 3000)));
-      }
+      // temporary failures (408, 425, 429, 5xx, network, timeout) are retried by the shared client; others refuse at once
+      await client.request(url, { method, headers, body: toBuffer(body), timeoutMs, retries, retryDelayMs: 100, maxRetryDelayMs: 3000, label: where }).catch((err: unknown) => {
+        if (!TspopError.is(err) || !err.code.startsWith('TSPOP_ERR_HTTP_')) throw err;
+        if (err.code === 'TSPOP_ERR_HTTP_OPTIONS') throw new QueueConfigError(err.message, { cause: err });
+        throw new QueueSendError(err.message, { cause: err });
+      });
     },
     async close(): Promise<void> {
       closed = true;

@@ -1,7 +1,7 @@
 /**
  * clc_msa_utils' QueueFactory: producers and consumers built from a JSON `queue_config` (the array, or the
  * `{ queue_config: [...] }` object; entries: name, type consumer|producer, exchange {name, type, arguments,
- * durable}, queue, binding_key, routing_key, host, port, auth {user, password}). Entries run on AMQP unless
+ * durable, create}, queue, binding_key, routing_key, host, port, auth {user, password}). Entries run on AMQP unless
  * they name another `transport`. `reload(config)` (or `watch(kvStore)`) rebuilds only the entries that changed.
  */
 import type { Hub } from '../../../src/types.ts';
@@ -14,7 +14,8 @@ import { decode, encode } from './codec.ts';
 export interface QueueConfigEntry {
   readonly name: string;
   readonly type: 'consumer' | 'producer' | (string & {});
-  readonly exchange?: { name: string; type?: string; arguments?: Record<string, unknown>; durable?: boolean } | string;
+  /** `create: false`: the exchange must exist already; it is checked, never declared. */
+  readonly exchange?: { name: string; type?: string; arguments?: Record<string, unknown>; durable?: boolean | 'true' | 'false'; create?: boolean | 'true' | 'false' } | string;
   readonly queue?: string;
   readonly binding_key?: string;
   readonly routing_key?: string;
@@ -98,19 +99,33 @@ export class QueueConsumer extends QueueEntry {
   }
 
   async #start(): Promise<void> {
-    const cb = this.#callback;
-    if (!cb) return;
-    const hub = await this.hub();
-    const c = await hub.queue.init.consumer(this.entry.transport ?? 'amqp', transportOptions(this.entry));
-    await c.listen((m: QueueMessage) => cb(decode(m), m));
-    this.#consumer = c;
+    this.#consumer = await this.#listening(this.entry);
   }
 
-  /** Swaps in a new entry: the old consumer stops (in-flight callbacks finish), the new one takes the callback. */
+  async #listening(entry: QueueConfigEntry): Promise<TransportConsumer | undefined> {
+    const cb = this.#callback;
+    if (!cb) return undefined;
+    const hub = await this.hub();
+    const c = await hub.queue.init.consumer(entry.transport ?? 'amqp', transportOptions(entry));
+    try {
+      await c.listen((m: QueueMessage) => cb(decode(m), m));
+    } catch (err) {
+      await c.close().catch(() => undefined);
+      throw err;
+    }
+    return c;
+  }
+
+  /**
+   * Swaps in a new entry, make-before-break: the new consumer starts first, then the old one stops (its in-flight
+   * callbacks finish). When the new one cannot start, the old one keeps consuming and the error is thrown.
+   */
   async rebuild(entry: QueueConfigEntry): Promise<void> {
-    await this.stopConsuming();
+    const next = await this.#listening(entry);
+    const old = this.#consumer;
+    this.#consumer = next;
     this.entry = entry;
-    await this.#start();
+    await old?.close();
   }
 
   async stopConsuming(): Promise<void> {
@@ -125,11 +140,16 @@ export class QueueProducer extends QueueEntry {
 
   /** Connects and declares (done by createProducers; publish() does it when needed). */
   connect(): Promise<TransportProducer> {
-    this.#producer ??= this.hub().then((hub) => hub.queue.init.producer(this.entry.transport ?? 'amqp', transportOptions(this.entry)));
+    this.#producer ??= this.#open(this.entry);
     this.#producer.catch(() => {
       this.#producer = undefined;
     });
     return this.#producer;
+  }
+
+  async #open(entry: QueueConfigEntry): Promise<TransportProducer> {
+    const hub = await this.hub();
+    return hub.queue.init.producer(entry.transport ?? 'amqp', transportOptions(entry));
   }
 
   /** Publishes `message` (objects as JSON) persistently; resolves on the broker's confirm. */
@@ -139,12 +159,17 @@ export class QueueProducer extends QueueEntry {
     await p.send(body, { contentType: typeof message === 'string' ? 'application/json' : contentType, ...properties });
   }
 
+  /**
+   * Swaps in a new entry, make-before-break: the new producer connects and declares first; only then is the old
+   * one closed (its pending confirms settle). When the new one fails, the old one stays in use and the error is thrown.
+   */
   async rebuild(entry: QueueConfigEntry): Promise<void> {
+    const next = this.#open(entry);
+    await next;
     const old = this.#producer;
-    this.#producer = undefined;
+    this.#producer = next;
     this.entry = entry;
     await old?.then((p) => p.close(), () => undefined);
-    await this.connect();
   }
 
   async close(): Promise<void> {
@@ -201,8 +226,21 @@ export class QueueFactory {
     return run;
   }
 
+  /**
+   * Each entry is applied on its own: one the broker refuses keeps its previous producer/consumer, the others still
+   * change; the refused ones are then reported together (TSPOP_ERR_QUEUE_CONFIG naming them, causes kept).
+   */
   async #apply(queueConfig: QueueConfig): Promise<ReloadResult> {
     const result: ReloadResult = { rebuilt: [], added: [], removed: [] };
+    const failed: Array<{ name: string; error: unknown }> = [];
+    const attempt = async (name: string, step: () => Promise<unknown>, done: string[]): Promise<void> => {
+      try {
+        await step();
+        done.push(name);
+      } catch (error) {
+        failed.push({ name, error });
+      }
+    };
     for (const [kind, table, make] of [
       ['consumer', this.#consumers, (e: QueueConfigEntry) => new QueueConsumer(e, this.#hub)],
       ['producer', this.#producers, (e: QueueConfigEntry) => new QueueProducer(e, this.#hub)],
@@ -211,22 +249,24 @@ export class QueueFactory {
       for (const [name, obj] of Object.entries(table)) {
         const e = next.get(name);
         if (!e) {
-          await (obj instanceof QueueConsumer ? obj.stopConsuming() : (obj as QueueProducer).close());
-          delete (table as Record<string, unknown>)[name];
-          result.removed.push(name);
+          await attempt(name, async () => {
+            delete (table as Record<string, unknown>)[name];
+            await (obj instanceof QueueConsumer ? obj.stopConsuming() : (obj as QueueProducer).close());
+          }, result.removed);
         } else if (JSON.stringify(e) !== JSON.stringify(obj.config())) {
-          await obj.rebuild(e);
-          result.rebuilt.push(name);
+          await attempt(name, () => obj.rebuild(e), result.rebuilt);
         }
       }
       for (const [name, e] of next) {
-        if (!(name in table)) {
-          const obj = make(e);
-          (table as Record<string, unknown>)[name] = obj;
-          if (obj instanceof QueueProducer) await obj.connect();
-          result.added.push(name);
-        }
+        if (name in table) continue;
+        const obj = make(e);
+        (table as Record<string, unknown>)[name] = obj;
+        await attempt(name, async () => (obj instanceof QueueProducer ? obj.connect() : undefined), result.added);
       }
+    }
+    if (failed.length > 0) {
+      const names = failed.map((f) => `"${f.name}" (${describeError(f.error)})`).join(', ');
+      throw new QueueConfigError(`queue_config reload: kept the previous setup of ${names}`, { cause: new AggregateError(failed.map((f) => f.error)) });
     }
     return result;
   }

@@ -3,7 +3,7 @@
  * QueueReader also needs `hostname` and `auth_token` (or a `producer` to forward to instead of HTTP).
  * Durations are in seconds, as in the original.
  */
-import type { Logger } from '../../../src/types.ts';
+import type { Hub, Logger } from '../../../src/types.ts';
 import { createConsoleLogger } from '../../../src/logger.ts';
 import { QueueConfigError } from '../_errors.ts';
 import { DEFAULT_MAX_QUEUE_BYTES } from '../_lib/spool/spool-writer.ts';
@@ -36,6 +36,8 @@ export interface QueueReaderConfig extends QueueWriterConfig {
   blacklist_ttl?: number;
   /** Forward to this producer (AMQP, NATS ...) instead of the ramen HTTP server. */
   producer?: ForwardProducer;
+  /** The hub whose `hub.http.client` posts to the server (default: the queue facades' shared hub, see setQueueHub). */
+  hub?: Hub;
 }
 
 export interface ResolvedRamenConfig {

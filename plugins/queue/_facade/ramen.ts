@@ -4,7 +4,7 @@
  * retries for temporary failures and a blacklist for permanent ones. Wire format: _lib/ramen/wire.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { describeError } from '../../../src/errors.ts';
+import { TspopError, describeError } from '../../../src/errors.ts';
 import { QueueAuthError, QueueConfigError, QueueStateError } from '../_errors.ts';
 import { SpoolWriter } from '../_lib/spool/spool-writer.ts';
 import { SpoolReader, spoolSize, type SpoolRecord } from '../_lib/spool/spool-reader.ts';
@@ -12,7 +12,9 @@ import { waitFlushed } from '../_lib/spool/spool-signal.ts';
 import { parse as parseTagged, stringify } from '../_lib/ramen/tagged-json.ts';
 import { Blacklist } from '../_lib/ramen/blacklist.ts';
 import { buildRequest, classify, recordPath, type RamenRecord } from '../_lib/ramen/wire.ts';
-import { HttpSendFailure, httpSend } from '../_lib/http/send.ts';
+import { httpClient } from '../_lib/http/client.ts';
+import { queueHub } from './default-hub.ts';
+import type { Hub } from '../../../src/types.ts';
 import { resolveRamenConfig, type QueueReaderConfig, type QueueWriterConfig, type ResolvedRamenConfig } from './ramen-config.ts';
 
 export type { QueueReaderConfig, QueueWriterConfig, ForwardProducer } from './ramen-config.ts';
@@ -87,9 +89,12 @@ export class QueueReader {
   #running: Promise<number> | undefined;
   #stopping = false;
   #wake: (() => void) | undefined;
+  readonly #hub: () => Promise<Hub>;
 
   constructor(config: QueueReaderConfig) {
     this.config = resolveRamenConfig(config, true);
+    const hub = config.hub;
+    this.#hub = hub ? () => Promise.resolve(hub) : queueHub;
     this.blacklist = new Blacklist(this.config.blacklist_ttl * 1000);
     this.#spool = new SpoolReader(this.config.queue_dir, this.config.logger);
   }
@@ -226,14 +231,18 @@ export class QueueReader {
     }
   }
 
+  /** One attempt: the reader's own loop retries after retry_delay, and every status is the server's verdict. */
   async #request(parsed: RamenRecord): Promise<ReturnType<typeof classify>> {
     const req = buildRequest(this.#identity(), this.config.auth_token ?? '', parsed);
     const url = `${this.config.ssl ? 'https' : 'http'}://${this.config.hostname}${req.path}`;
+    const client = await httpClient(await this.#hub(), 'ramen QueueReader');
     try {
-      const res = await httpSend(url, { method: 'POST', headers: req.headers, body: req.body, timeoutMs: this.config.server_timeout * 1000 });
+      const res = await client.request(url, {
+        method: 'POST', headers: req.headers, body: req.body, timeoutMs: this.config.server_timeout * 1000, retries: 0, accept: () => true, label: 'ramen',
+      });
       return classify(res.status, res.body);
     } catch (err) {
-      if (err instanceof HttpSendFailure) return { kind: 'retry', reason: describeError(err) };
+      if (TspopError.is(err) && (err.code === 'TSPOP_ERR_HTTP_NETWORK' || err.code === 'TSPOP_ERR_HTTP_TIMEOUT')) return { kind: 'retry', reason: describeError(err) };
       throw err;
     }
   }

@@ -7,16 +7,31 @@ export interface ExchangeConfig {
   readonly type: string;
   readonly durable: boolean;
   readonly arguments: Record<string, unknown> | undefined;
+  /** false: the exchange must already exist (checked, never declared), as clc_msa_utils' `create: false`. */
+  readonly create: boolean;
 }
 
 export function exchangeOf(where: string, value: unknown): ExchangeConfig | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value === 'string') return { name: value, type: 'direct', durable: true, arguments: undefined };
+  if (typeof value === 'string') return { name: value, type: 'direct', durable: true, arguments: undefined, create: true };
   const e = value as Record<string, unknown>;
   if (typeof e !== 'object' || typeof e.name !== 'string' || e.name === '') throw new QueueConfigError(`${where}: "exchange" must be a name or {name, type, arguments, durable}`);
   if (e.type !== undefined && typeof e.type !== 'string') throw new QueueConfigError(`${where}: exchange.type must be a string`);
   if (e.arguments !== undefined && (typeof e.arguments !== 'object' || e.arguments === null)) throw new QueueConfigError(`${where}: exchange.arguments must be an object`);
-  return { name: e.name, type: (e.type as string | undefined) ?? 'direct', durable: e.durable === undefined ? true : e.durable === true || e.durable === 'true', arguments: e.arguments as Record<string, unknown> | undefined };
+  return {
+    name: e.name,
+    type: (e.type as string | undefined) ?? 'direct',
+    durable: flag(where, 'durable', e.durable),
+    arguments: e.arguments as Record<string, unknown> | undefined,
+    create: flag(where, 'create', e.create),
+  };
+}
+
+/** JSON configs (and KV stores) carry booleans as strings too; anything else is a mistake worth naming. */
+function flag(where: string, key: string, value: unknown): boolean {
+  if (value === undefined || value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new QueueConfigError(`${where}: exchange.${key} must be true or false, got ${JSON.stringify(value)}`);
 }
 
 export function amqpConnectOptions(where: string, opts: TransportOptions, label: string): Record<string, unknown> {
@@ -35,7 +50,9 @@ export function amqpConnectOptions(where: string, opts: TransportOptions, label:
 }
 
 export function amqpTopology(where: string, opts: TransportOptions, exchange: ExchangeConfig | undefined, role: 'producer' | 'consumer'): Record<string, unknown> {
-  const exchanges = exchange ? [{ name: exchange.name, type: exchange.type, durable: exchange.durable, arguments: exchange.arguments }] : [];
+  const exchanges = !exchange ? []
+    : exchange.create ? [{ name: exchange.name, type: exchange.type, durable: exchange.durable, arguments: exchange.arguments }]
+      : [{ name: exchange.name, mode: 'check' }];
   const queue = typeof opts.queue === 'string' ? opts.queue : '';
   const declareQueue = role === 'consumer' || (!exchange && queue !== '');
   const args: Record<string, unknown> = { ...(opts.queue_arguments as Record<string, unknown> | undefined) };

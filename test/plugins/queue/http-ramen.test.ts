@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +54,29 @@ describe('http transport over loopback', () => {
     await p.send('{"id":1}', { method: 'POST', headers_tag: 'JSON' });
     expect(got.map((m) => [m.body.toString(), m.contentType])).toEqual([['{"id":1}', 'application/json']]);
     await expect(p.send('x', { endpoint: `http://127.0.0.1:${c.port}/nowhere` })).rejects.toBeInstanceOf(QueueSendError);
+  });
+
+  it('sends through the shared hub.http.client: a 404 is refused at once, a 503 is retried, Retry-After honoured', async () => {
+    ({ hub } = await queueHub());
+    const statuses = [503, 503, 202];
+    const seen: number[] = [];
+    const server = createServer((req, res) => {
+      seen.push(Date.now());
+      if (req.url === '/missing') return void res.writeHead(404).end('no such queue');
+      res.writeHead(statuses.shift() ?? 202, { 'retry-after': '1' }).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanup.push(() => new Promise((r) => server.close(r)));
+    const port = (server.address() as AddressInfo).port;
+    const p = await hub.queue.init.producer('http', { queue: 'orders', port, retries: 3 });
+    await p.send('{"n":1}');
+    expect(seen).toHaveLength(3);
+    // the server asked for 1 s between attempts (the client's own backoff starts at 100 ms)
+    expect((seen[2] as number) - (seen[0] as number)).toBeGreaterThanOrEqual(1900);
+    const err = await p.send('x', { endpoint: `http://127.0.0.1:${port}/missing` }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(QueueSendError);
+    expect((err as Error).cause).toMatchObject({ code: 'TSPOP_ERR_HTTP_STATUS', status: 404, attempts: 1 });
+    expect(hub.http.client.request).toBeTypeOf('function');
   });
 });
 
