@@ -20,7 +20,7 @@ import { DEV_SHM, askToEditAgain, editInEditor } from '../acct/_edit-in-editor.t
 import { TspopError, type TspopErrorClass } from '../src/errors.ts';
 import { AcctConflictError, AcctKeyMissingError, AcctOptionsError } from '../acct/_errors.ts';
 import { acctKeyOf } from '../acct/_key-source.ts';
-import { lockAcctFile, realTarget } from '../acct/_lock.ts';
+import { lockAcctFile, realTarget, type HeldLock } from '../acct/_lock.ts';
 import { overwriteTarget } from '../acct/_overwrite.ts';
 import type { Dynamic, Hub } from '../src/types.ts';
 import { parseAcctYaml, renderProfiles } from '../acct/_yaml.ts';
@@ -122,15 +122,20 @@ async function decryptCommand(hub: Hub, opt: Dynamic, work: Work): Promise<numbe
 async function editCommand(hub: Hub, opt: Dynamic): Promise<number> {
   const file = acctFileOf(opt, 'edit');
   const real = await realTarget(file);
-  const held = await lockAcctFile(real);
+  const output = opt.output_file === undefined ? undefined : await realTarget(String(opt.output_file));
+  // the output of `edit --output-file` is as much at risk as the file itself: both are locked (in one order, so two
+  // edits crossing the same pair of files cannot deadlock) and the output is checked for changes before writing
+  const files = [...new Set([real, output].filter((f): f is string => f !== undefined))].sort();
+  const held: HeldLock[] = [];
   try {
-    return await edit(hub, opt, file, real, held.check);
+    for (const f of files) held.push(await lockAcctFile(f));
+    return await edit(hub, opt, file, real, output, () => held.forEach((h) => h.check()));
   } finally {
-    await held.release();
+    for (const h of held.reverse()) await h.release();
   }
 }
 
-async function edit(hub: Hub, opt: Dynamic, file: string, real: string, stillLocked: () => void): Promise<number> {
+async function edit(hub: Hub, opt: Dynamic, file: string, real: string, output: string | undefined, stillLocked: () => void): Promise<number> {
   const cryptoPlugin: string = opt.crypto_plugin;
   const original = await contents(real);
   const isNew = original === undefined;
@@ -140,8 +145,8 @@ async function edit(hub: Hub, opt: Dynamic, file: string, real: string, stillLoc
   const generated = key === undefined;
   if (generated) key = await hub.acct.init.generateKey(cryptoPlugin);
   else if (isNew) await hub.acct.init.encrypt({}, key, cryptoPlugin); // a malformed key fails now, not after the edit
-  const output: string | undefined = opt.output_file;
   if (output) await checkOutput(hub, output, key as string, opt);
+  const outputBefore = output ? await contents(output) : undefined;
 
   // a YAML typo must not cost the user their edits: at a terminal, offer to reopen the editor on the same text
   const after = await editInEditor(before, {
@@ -163,7 +168,8 @@ async function edit(hub: Hub, opt: Dynamic, file: string, real: string, stillLoc
     const cls = (TspopError.is(err) ? err.constructor : AcctOptionsError) as TspopErrorClass;
     throw new cls(`${(err as Error).message}; ${file} was not changed`, { cause: err });
   }
-  if (!output) await refuseIfChanged(hub, file, real, original, data, key as string, cryptoPlugin);
+  if (output) await refuseIfChanged(hub, String(opt.output_file), output, outputBefore, data, key as string, cryptoPlugin);
+  else await refuseIfChanged(hub, file, real, original, data, key as string, cryptoPlugin);
   stillLocked();
   await hub.acct.init.writeFile(output ?? real, data, key as string, { cryptoPlugin });
   if (generated) process.stdout.write(`${key}\n`);

@@ -145,6 +145,35 @@ describe('acct edit', () => {
     expect(await decrypts(dir, kept[0] as string, key)).toEqual({ amqp: { default: { password: 'mine' } } });
   });
 
+  it('--output-file is locked and checked too: a change made to it meanwhile is not overwritten', async () => {
+    const { dir, key } = await encrypted();
+    const out = join(dir, 'out.fernet');
+    const other = join(dir, 'other.fernet');
+    writeFileSync(join(dir, 'other.yml'), 'amqp:\n  default:\n    password: theirs\n');
+    expect((await run(['encrypt', 'other.yml', '--output-file', other], dir, { ACCT_KEY: key })).code).toBe(0);
+    copyFileSync(other, out);
+    const later = join(dir, 'later.fernet');
+    writeFileSync(join(dir, 'later.yml'), 'amqp:\n  default:\n    password: later\n');
+    expect((await run(['encrypt', 'later.yml', '--output-file', later], dir, { ACCT_KEY: key })).code).toBe(0);
+    const started = join(dir, 'started');
+    const go = join(dir, 'go');
+    const slow = editor(dir, `touch "${started}"\nwhile [ ! -e "${go}" ]; do sleep 0.05; done\nsed -i "s/guest/mine/" "$1"\ncp "${later}" "${out}"`);
+    const first = run(['edit', 'creds.yml.fernet', '--output-file', out], dir, { ACCT_KEY: key, EDITOR: slow });
+    await until(() => existsSync(started));
+    // a second edit writing to the same output waits for nobody: it is refused
+    const second = await run(['edit', 'other.fernet', '--output-file', out], dir, { ACCT_KEY: key, EDITOR: editor(dir, 'true') });
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain('TSPOP_ERR_ACCT_LOCKED');
+    writeFileSync(go, '');
+    const r = await first;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('TSPOP_ERR_ACCT_CONFLICT');
+    expect(await decrypts(dir, out, key)).toEqual({ amqp: { default: { password: 'later' } } });
+    const kept = readdirSync(dir).filter((f) => f.startsWith('out.fernet.edit-'));
+    expect(kept).toHaveLength(1);
+    expect(await decrypts(dir, kept[0] as string, key)).toEqual({ amqp: { default: { password: 'mine' } } });
+  });
+
   it('edits through a symlink: the link stays, its target changes', async () => {
     const { dir, file, key } = await encrypted();
     mkdirSync(join(dir, 'real'));
