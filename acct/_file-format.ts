@@ -38,9 +38,10 @@ const UNPACKR_OPTIONS = { useRecords: false, mapsAsObjects: true, int64AsType: '
  * Below this many bytes, msgpackr decodes in plain JavaScript. Its native string extractor (msgpackr-extract,
  * found through node-gyp-build and detect-libc) makes a process start ~13 ms slower (`node -e
  * "require('msgpackr')"` +17 ms over `node -e 0`, its pure build +4 ms) and `acct decrypt` of a small file pays
- * that for nothing; on the 1.6 MB plaintext of 20,000 profiles it decodes in 13.5 ms against 17.5 ms without.
+ * that for nothing. From here on it pays: the 1.6 MB plaintext of 20,000 profiles decodes in 13.5 ms with it
+ * against 17.5 ms without, and a process that reads acct files more than once (a hub, the benches) keeps it.
  */
-export const NATIVE_DECODE_BYTES = 1 << 20;
+export const NATIVE_DECODE_BYTES = 64 * 1024;
 
 /**
  * msgpackr decodes about 3x faster than @msgpack/msgpack on files of many small profiles. vetMsgpack checks the

@@ -151,13 +151,14 @@ describe('msgpackr builds: plain JavaScript below NATIVE_DECODE_BYTES, native st
   it('the two read the same values from the same bytes', () => {
     expect((load('msgpackr') as typeof Msgpackr).isNativeAccelerationEnabled).toBe(true);
     const text = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 20 }), fc.string({ unit: 'binary', minLength: 60, maxLength: 300 }));
+    const key = text.filter((k) => k !== '__proto__'); // packProfiles refuses it (see assertPlainData)
     const { value } = fc.letrec((tie) => ({
-      value: fc.oneof({ depthSize: 'small' }, text, fc.integer(), fc.maxSafeInteger(), fc.double({ noNaN: true }), fc.boolean(), fc.constant(null), fc.uint8Array({ maxLength: 40 }), tie('list'), tie('map')),
+      value: fc.oneof({ depthSize: 'small' }, text, fc.integer(), fc.maxSafeInteger(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), fc.uint8Array({ maxLength: 40 }), tie('list'), tie('map')),
       list: fc.array(tie('value'), { maxLength: 5 }),
-      map: fc.dictionary(text, tie('value'), { maxKeys: 5 }),
+      map: fc.dictionary(key, tie('value'), { maxKeys: 5 }),
     }));
     fc.assert(
-      fc.property(fc.dictionary(text, value, { minKeys: 1, maxKeys: 5 }), (data) => {
+      fc.property(fc.dictionary(key, value, { minKeys: 1, maxKeys: 5 }), (data) => {
         const bytes = packProfiles(data);
         expect(plain.unpack(bytes)).toEqual(native.unpack(bytes));
       }),
