@@ -25,22 +25,38 @@ export const DEFAULT_KEY = 'default';
 export const BACKEND_KEY_KEY = 'backend_key';
 export const DEFAULT_BACKEND_KEY = 'acct-backends';
 
-// Each msgpack library is loaded on first use: msgpackr with its native string extractor costs ~13 ms of CPU to
-// load and @msgpack/msgpack ~10 ms, which `acct --help` need not pay, nor a decrypt the encoder or the reverse.
+// Each msgpack library is loaded on first use: @msgpack/msgpack costs ~10 ms of CPU to load, which `acct --help`
+// need not pay, nor a decrypt the encoder.
 const load = createRequire(import.meta.url);
-let unpackr: Msgpackr.Unpackr | undefined;
+let nativeUnpackr: Msgpackr.Unpackr | undefined;
+let plainUnpackr: Msgpackr.Unpackr | undefined;
 let msgpackJs: typeof MsgpackJs | undefined;
 const NIL = new Uint8Array([0xc0]);
+const UNPACKR_OPTIONS = { useRecords: false, mapsAsObjects: true, int64AsType: 'number', copyBuffers: true } as const;
+
+/**
+ * Below this many bytes, msgpackr decodes in plain JavaScript. Its native string extractor (msgpackr-extract,
+ * found through node-gyp-build and detect-libc) makes a process start ~13 ms slower (`node -e
+ * "require('msgpackr')"` +17 ms over `node -e 0`, its pure build +4 ms) and `acct decrypt` of a small file pays
+ * that for nothing. From here on it pays: the 1.6 MB plaintext of 20,000 profiles decodes in 13.5 ms with it
+ * against 17.5 ms without, and a process that reads acct files more than once (a hub, the benches) keeps it.
+ */
+export const NATIVE_DECODE_BYTES = 64 * 1024;
 
 /**
  * msgpackr decodes about 3x faster than @msgpack/msgpack on files of many small profiles. vetMsgpack checks the
  * bytes first and evens out what msgpackr would read differently, so its result is returned as it is:
  * plain objects for maps, numbers for 64-bit ints (as @msgpack/msgpack gave), copies of bin values (views would
- * keep all the plaintext alive).
+ * keep all the plaintext alive). Both builds are the same msgpackr release with the same options
+ * (`unpack-no-eval` is its build without the extractor, and without `new Function`, which records would use).
  */
-function decoder(): Msgpackr.Unpackr {
-  unpackr ??= new (load('msgpackr') as typeof Msgpackr).Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number', copyBuffers: true });
-  return unpackr;
+function decoder(size: number): Msgpackr.Unpackr {
+  if (size < NATIVE_DECODE_BYTES) {
+    plainUnpackr ??= new (load('msgpackr/unpack-no-eval') as typeof Msgpackr).Unpackr(UNPACKR_OPTIONS);
+    return plainUnpackr;
+  }
+  nativeUnpackr ??= new (load('msgpackr') as typeof Msgpackr).Unpackr(UNPACKR_OPTIONS);
+  return nativeUnpackr;
 }
 
 /**
@@ -60,17 +76,18 @@ export function packProfiles(data: AcctData): Uint8Array {
  */
 export function unpackProfiles(bytes: Uint8Array): AcctData {
   const vetted = vetMsgpack(bytes);
+  const unpackr = decoder(vetted.byteLength);
   let value: unknown;
   try {
     // A plain Uint8Array view: bin values then come out as Uint8Array, not Buffer.
-    value = decoder().unpack(new Uint8Array(vetted.buffer, vetted.byteOffset, vetted.byteLength));
+    value = unpackr.unpack(new Uint8Array(vetted.buffer, vetted.byteOffset, vetted.byteLength));
   } catch {
     // Not reached after vetMsgpack; msgpackr's own messages may quote the data, so none is passed on.
     throw new AcctFormatError('the decrypted data is not msgpack');
   } finally {
     // msgpackr keeps its last source and the strings it extracted in module state until the next unpack:
     // one of nil lets the plaintext go now.
-    decoder().unpack(NIL);
+    unpackr.unpack(NIL);
   }
   if (value === null || value === undefined) return {};
   if (!isPlainObject(value)) throw new AcctFormatError(`the decrypted data is ${kindOf(value)}, not a mapping of profiles`);

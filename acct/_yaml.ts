@@ -11,7 +11,10 @@
  * dates, which Python acct then fails to pack); `!!set`/`!!omap`/`!!pairs` are not resolved. Known difference:
  * a float with an integral value (`1.0`) is stored as the integer 1.
  */
-import { LineCounter, isAlias, isCollection, isMap, isScalar, parseDocument, stringify, visit, type Document, type Node, type Tags } from 'yaml';
+import type * as YamlLib from 'yaml';
+import type { Document, Node, Tags } from 'yaml';
+import { requireCjs } from '../src/require-cjs.ts';
+import { plainYaml } from './_plain-yaml.ts';
 import { atLine, yamlProblem, type YamlProblem } from '../src/yaml-problem.ts';
 import { AcctFormatError, AcctYamlError } from './_errors.ts';
 import { assertPlainData, isPlainObject, kindOf, type AcctData } from './_file-format.ts';
@@ -22,6 +25,11 @@ const DROPPED = new Set(['tag:yaml.org,2002:timestamp', 'tag:yaml.org,2002:set',
 const PY_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
 const PY_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
 const MAX_ALIASES = 100;
+
+// yaml (72 CommonJS files, ~33 ms of a process's start) loads on first use: `acct decrypt --output json` and
+// `acct --help` never need it. require() is the instance a host importing 'yaml' gets (its `node` export is CJS).
+let yamlLib: typeof YamlLib | undefined;
+const yaml = (): typeof YamlLib => (yamlLib ??= requireCjs('yaml') as typeof YamlLib);
 
 function pyYamlTags(tags: Tags): Tags {
   return tags
@@ -44,6 +52,7 @@ function pyYamlTags(tags: Tags): Tags {
  * time (yaml's own check compares every pair: 40k keys took 31 s).
  */
 export function parseAcctYaml(text: string, file: string): AcctData {
+  const { LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   // logLevel 'error': yaml otherwise prints process warnings that quote the document (a key, perhaps a secret)
   const doc = parseDocument(text, { version: '1.1', customTags: pyYamlTags, uniqueKeys: false, prettyErrors: true, lineCounter: lines, logLevel: 'error' });
@@ -77,11 +86,12 @@ function yamlError(file: string, p: YamlProblem): InstanceType<typeof AcctYamlEr
  * false or 1: PyYAML's classic trap), duplicate keys are found with one Set per mapping, and anchors and aliases
  * are paired up. Returns the first problem in document order.
  */
-function structureProblem(doc: Document, text: string, lines: LineCounter): YamlProblem | undefined {
+function structureProblem(doc: Document, text: string, lines: YamlLib.LineCounter): YamlProblem | undefined {
   const at = (node: Node | null | undefined, what: string, offset = node?.range?.[0]): YamlProblem => {
     const pos = offset === undefined ? undefined : lines.linePos(offset);
     return { line: pos?.line, col: pos?.col, what };
   };
+  const { isAlias, isCollection, isMap, isScalar, visit } = yaml();
   let found: YamlProblem | undefined;
   const anchors = new Map<string, Array<{ node: Node; used: boolean }>>();
   const aliases: Array<{ name: string; node: Node }> = [];
@@ -129,7 +139,7 @@ function structureProblem(doc: Document, text: string, lines: LineCounter): Yaml
 export function renderProfiles(data: AcctData, format: 'yaml' | 'json'): string {
   if (format === 'json') return `${JSON.stringify(data, jsonBytes, 2)}\n`;
   if (Object.keys(data).length === 0) return '{}\n';
-  return stringify(data, { lineWidth: 0, version: '1.1' });
+  return plainYaml(data) ?? yaml().stringify(data, { lineWidth: 0, version: '1.1' });
 }
 
 /** JSON has no bytes: show them the way Python's json cannot either, as base64 text. */

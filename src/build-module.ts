@@ -23,7 +23,8 @@ export interface BuildContext {
   readonly subRef: string;
   readonly options: ResolvedSubOptions;
   readonly log: Logger;
-  readonly container: DependencyContainer;
+  /** The hub's container, made on first call: only class plugins need it. */
+  readonly container: () => DependencyContainer;
   readonly ancestors: readonly ContractSource[];
 }
 
@@ -139,7 +140,7 @@ function classMethods(
   view: object,
   alias: Map<string, string>,
 ): FoundFunction[] {
-  const child = ctx.container.createChildContainer();
+  const child = ctx.container().createChildContainer();
   child.register(HUB, { useValue: view });
   let instance: object;
   try {

@@ -1,5 +1,5 @@
 import type { DependencyContainer } from 'tsyringe';
-import { tsyringe } from './tsyringe.ts';
+import { CORE, containerOf, loggerOf, type CoreSlot } from './core-services.ts';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HUB_SELF, META, OPT_SLOT, SUBS, ADDED, CLOSED } from './meta.ts';
@@ -10,10 +10,8 @@ import { resolveSubOptions } from './sub-options.ts';
 import { compareNames } from './plugin-files.ts';
 import type { Sub } from './sub.ts';
 import type { Hub as HubType, Logger, Opt } from './types.ts';
-import { HUB, LOGGER, MODULE_LOADER, DYNE_SCANNER } from './tokens.ts';
 import { createConsoleLogger } from './logger.ts';
-import { NodeModuleLoader, type ModuleLoader } from './module-loader.ts';
-import { PackageDyneScanner } from './dyne-scanner.ts';
+import { NodeModuleLoader } from './module-loader.ts';
 import { HubOptionsError, HubReadonlyError } from './errors.ts';
 import { EMPTY_CONTRACTS } from './contracts.ts';
 import { safeOpt } from './safe-opt.ts';
@@ -34,6 +32,7 @@ export interface HubCreateOptions {
 export interface HubState {
   readonly root: string;
   readonly container: DependencyContainer;
+  readonly [CORE]: CoreSlot;
   [OPT_SLOT]: Opt;
   /** top-level subs by name (aliases included) */
   readonly [SUBS]: Map<string, Sub>;
@@ -45,7 +44,11 @@ export interface HubState {
 export class HubImpl {
   declare readonly [HUB_SELF]: HubImpl & HubState;
   declare readonly root: string;
-  declare readonly container: DependencyContainer;
+
+  /** The hub's tsyringe container, made on first use (see core-services.ts). */
+  get container(): DependencyContainer {
+    return containerOf(this[HUB_SELF]);
+  }
 
   get OPT(): Opt {
     return this[HUB_SELF][OPT_SLOT];
@@ -56,7 +59,7 @@ export class HubImpl {
   }
 
   get log(): Logger {
-    return this[HUB_SELF].container.resolve<Logger>(LOGGER);
+    return loggerOf(this[HUB_SELF]);
   }
 
   get _(): undefined {
@@ -109,24 +112,18 @@ async function create(options: HubCreateOptions = {}): Promise<HubType> {
     throw new HubOptionsError('Hub.create: option "root" must be a folder path');
   }
   const root = resolve(options.root ?? process.cwd());
-  const container = tsyringe.container.createChildContainer();
   const hub = Object.create(HubImpl.prototype) as HubImpl & HubState;
+  const core: CoreSlot = { root, logger: options.logger ?? createConsoleLogger(), loader: new NodeModuleLoader({ root }), container: undefined };
   Object.defineProperties(hub, {
     [HUB_SELF]: { value: hub },
     root: { value: root, enumerable: false },
-    container: { value: container, enumerable: false },
+    [CORE]: { value: core },
     [SUBS]: { value: new Map() },
     [ADDED]: { value: [] },
   });
   hub[OPT_SLOT] = safeOpt({});
   hub[CLOSED] = false;
 
-  container.register(HUB, { useValue: hub });
-  container.register(LOGGER, { useValue: options.logger ?? createConsoleLogger() });
-  container.register(MODULE_LOADER, { useValue: new NodeModuleLoader({ root }) });
-  container.register(DYNE_SCANNER, {
-    useFactory: (c) => new PackageDyneScanner(root, c.resolve<ModuleLoader>(MODULE_LOADER)),
-  });
   addPopSub(hub);
   return hub as unknown as HubType;
 }
@@ -143,7 +140,7 @@ function addPopSub(hub: HubImpl & HubState): void {
   const options = resolveSubOptions({ staticDir: dir, subname: 'pop' }, hub.root);
   const sub = createSub('pop', undefined, [dir], new Map(), options);
   sub[META].contracts = EMPTY_CONTRACTS;
-  const ctx = { hub, sub, subRef: 'pop', options, log: hub.log, container: hub.container, ancestors: [] };
+  const ctx = { hub, sub, subRef: 'pop', options, log: hub.log, container: () => hub.container, ancestors: [] };
   for (const [name, ns] of [['config', popConfig], ['ref', popRef], ['sub', popSub]] as const) {
     const mod = buildModule(ctx, name, [{ path: `${dir}${name}${OWN_EXT}`, exports: ns }]);
     sub[META].modules.set(name, mod);

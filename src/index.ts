@@ -1,7 +1,7 @@
 /**
  * tspop — Plugin Oriented Programming for TypeScript. The public API.
  */
-import { tsyringe } from './tsyringe.ts';
+import { loadTsyringe } from './tsyringe.ts';
 
 export { Hub, type HubCreateOptions } from './hub.ts';
 export type { HubCore, HubSubs, Dynamic, Opt, Logger, VirtualResult, LoadFailure, ContractCtx } from './types.ts';
@@ -29,9 +29,9 @@ export { Sub, isSub } from './sub.ts';
 export { Module, isModule } from './module.ts';
 export { HUB, LOGGER, MODULE_LOADER, DYNE_SCANNER } from './tokens.ts';
 /** Re-exported so class plugins use the very tsyringe the hub's container comes from. */
-export const inject: typeof import('tsyringe').inject = tsyringe.inject;
+export const inject: typeof import('tsyringe').inject = loadTsyringe().inject;
 /** Re-exported so class plugins use the very tsyringe the hub's container comes from. */
-export const injectable: typeof import('tsyringe').injectable = tsyringe.injectable;
+export const injectable: typeof import('tsyringe').injectable = loadTsyringe().injectable;
 export { runCli, type CliSpec, type CliContext } from './cli/run-cli.ts';
 export { createConsoleLogger, createMemoryLogger, parseLogLevel, isLevelledLogger, type LogLevel, type LogLevels, type LevelledLogger } from './logger.ts';
 export { KVStore } from '../plugins/kv/_lib/kv-store.ts';

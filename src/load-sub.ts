@@ -21,7 +21,8 @@ export interface LoadEnv {
   readonly hub: object;
   readonly log: Logger;
   readonly loader: ModuleLoader;
-  readonly container: DependencyContainer;
+  /** The hub's container, made on first call: only class plugins need it. */
+  readonly container: () => DependencyContainer;
 }
 
 /** Makes an empty sub for `dirs`; `populateSub` fills it. */

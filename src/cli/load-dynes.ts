@@ -1,7 +1,7 @@
 import type { Sub } from '../sub.ts';
 import type { Hub } from '../types.ts';
-import { DYNE_SCANNER } from '../tokens.ts';
-import type { DyneScanner } from '../dyne-scanner.ts';
+import { dyneScannerOf } from '../core-services.ts';
+import { realHub } from '../real-hub.ts';
 import { compareNames } from '../plugin-files.ts';
 
 /**
@@ -9,7 +9,7 @@ import { compareNames } from '../plugin-files.ts';
  * introspection commands see them, and returns their subs in that order.
  */
 export async function loadDynes(hub: Hub, dynes: readonly string[]): Promise<Sub[]> {
-  const scanner = hub.container.resolve<DyneScanner>(DYNE_SCANNER);
+  const scanner = dyneScannerOf(realHub(hub));
   const names = dynes.length > 0 ? [...dynes] : [...new Set((await scanner.projects()).flatMap((p) => Object.keys(p.conf.DYNE)))].sort(compareNames);
   const out: Sub[] = [];
   for (const name of names) {

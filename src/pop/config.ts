@@ -4,8 +4,7 @@
 import { realHub } from '../real-hub.ts';
 import { OPT_SLOT } from '../meta.ts';
 import { safeOpt } from '../safe-opt.ts';
-import { DYNE_SCANNER } from '../tokens.ts';
-import type { DyneScanner } from '../dyne-scanner.ts';
+import { dyneScannerOf } from '../core-services.ts';
 import type { Hub } from '../types.ts';
 import { redactKnown } from '../redact.ts';
 import { TspopError, describeError } from '../errors.ts';
@@ -63,7 +62,7 @@ export async function load(hub: Hub, names: readonly string[], options: ConfigLo
   const real = realHub(hub);
   // loaded on demand: a hub that never parses options never pays for commander and yaml
   const { buildOptions } = await import('../config/build-options.ts');
-  const scanner = real.container.resolve<DyneScanner>(DYNE_SCANNER);
+  const scanner = dyneScannerOf(real);
   const projects = await scanner.projects();
   const broken = scanner.broken?.() ?? [];
   const argv = options.argv ?? (options.cli ? process.argv.slice(2) : []);

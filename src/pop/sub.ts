@@ -9,9 +9,8 @@ import { resolveSubOptions, type SubAddOptions } from '../sub-options.ts';
 import { listSubDirs, compareNames } from '../plugin-files.ts';
 import { realHub, closeSub } from '../real-hub.ts';
 import { META, SUBS, ADDED, CLOSED } from '../meta.ts';
-import { DYNE_SCANNER, MODULE_LOADER } from '../tokens.ts';
+import { dyneScannerOf, moduleLoaderOf } from '../core-services.ts';
 import type { DyneScanner } from '../dyne-scanner.ts';
-import type { ModuleLoader } from '../module-loader.ts';
 import type { Hub, LoadFailure } from '../types.ts';
 import { HubClosedError, HubReadonlyError, SubExistsError, SubNoDirsError, SubNotFoundError, SubOptionsError } from '../errors.ts';
 
@@ -181,11 +180,11 @@ export function failures(_hub: Hub, sub: Sub): LoadFailure[] {
 }
 
 function env(real: ReturnType<typeof realHub>): LoadEnv {
-  return { hub: real, log: real.log, loader: real.container.resolve<ModuleLoader>(MODULE_LOADER), container: real.container };
+  return { hub: real, log: real.log, loader: moduleLoaderOf(real), container: () => real.container };
 }
 
 function scanner(real: ReturnType<typeof realHub>): DyneScanner {
-  return real.container.resolve<DyneScanner>(DYNE_SCANNER);
+  return dyneScannerOf(real);
 }
 
 function attach(real: ReturnType<typeof realHub>, sub: Sub): void {

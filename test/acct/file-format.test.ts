@@ -7,6 +7,11 @@ import { AcctFormatError } from '../../acct/_errors.ts';
 import { assertPlainData, isPlainObject, packProfiles, splitData, unpackProfiles } from '../../acct/_file-format.ts';
 import { caught } from '../helpers/fixtures.ts';
 import { mulberry32 } from './helpers.ts';
+import { createRequire } from 'node:module';
+import fc from 'fast-check';
+import type * as Msgpackr from 'msgpackr';
+import { NATIVE_DECODE_BYTES } from '../../acct/_file-format.ts';
+import { manyProfiles } from './many-profiles.ts';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
@@ -134,6 +139,39 @@ describe('packProfiles / unpackProfiles', () => {
     let deep: unknown = 1;
     for (let i = 0; i < 1023; i++) deep = [deep];
     expect(unpackProfiles(raw([0x81, ...str('k'), ...new Array<number>(1023).fill(0x91), 0x01]))).toEqual({ k: deep });
+  });
+});
+
+describe('msgpackr builds: plain JavaScript below NATIVE_DECODE_BYTES, native string extraction from there', () => {
+  const load = createRequire(import.meta.url);
+  const options = { useRecords: false, mapsAsObjects: true, int64AsType: 'number', copyBuffers: true } as const;
+  const native = new (load('msgpackr') as typeof Msgpackr).Unpackr(options);
+  const plain = new (load('msgpackr/unpack-no-eval') as typeof Msgpackr).Unpackr(options);
+
+  it('the two read the same values from the same bytes', () => {
+    expect((load('msgpackr') as typeof Msgpackr).isNativeAccelerationEnabled).toBe(true);
+    const text = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 20 }), fc.string({ unit: 'binary', minLength: 60, maxLength: 300 }));
+    const key = text.filter((k) => k !== '__proto__'); // packProfiles refuses it (see assertPlainData)
+    const { value } = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, text, fc.integer(), fc.maxSafeInteger(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), fc.uint8Array({ maxLength: 40 }), tie('list'), tie('map')),
+      list: fc.array(tie('value'), { maxLength: 5 }),
+      map: fc.dictionary(key, tie('value'), { maxKeys: 5 }),
+    }));
+    fc.assert(
+      fc.property(fc.dictionary(key, value, { minKeys: 1, maxKeys: 5 }), (data) => {
+        const bytes = packProfiles(data);
+        expect(plain.unpack(bytes)).toEqual(native.unpack(bytes));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('a file of 20,000 profiles (over the threshold) and a small one read back as written', () => {
+    const big = manyProfiles(20_000);
+    const bytes = packProfiles(big);
+    expect(bytes.byteLength).toBeGreaterThan(NATIVE_DECODE_BYTES);
+    expect(unpackProfiles(bytes)).toEqual(big);
+    expect(unpackProfiles(packProfiles(manyProfiles(10)))).toEqual(manyProfiles(10));
   });
 });
 

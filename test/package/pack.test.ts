@@ -4,10 +4,17 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DYNE } from '../../conf.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const npm = (args: string[], cwd: string) =>
   execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_loglevel: 'error' } });
+
+/** A strict TypeScript host's compiler options (no skipLibCheck: tspop's declarations are checked too). */
+const STRICT = {
+  target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false,
+  exactOptionalPropertyTypes: true, noPropertyAccessFromIndexSignature: true, types: ['node'],
+};
 
 /**
  * What a user gets from `npm pack`: compiled JavaScript that a plain-Node host imports with no TypeScript
@@ -83,13 +90,7 @@ describe('the packed tarball', () => {
     const host = join(dir, 'host');
     writeFileSync(
       join(host, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false,
-          exactOptionalPropertyTypes: true, noPropertyAccessFromIndexSignature: true, types: ['node'],
-        },
-        include: ['typed.ts'],
-      }),
+      JSON.stringify({ compilerOptions: STRICT, include: ['typed.ts'] }),
     );
     writeFileSync(
       join(host, 'typed.ts'),
@@ -110,6 +111,56 @@ export function publish(_hub: Hub, _ctx: unknown, event: IngressEvent): string {
     const r = spawnSync(process.execPath, [tsc, '-p', host], { encoding: 'utf8' });
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
+  });
+
+  it("npx tspop types in the installed host types tspop's own dynes from the shipped declarations", { timeout: 120_000 }, () => {
+    const host = join(dir, 'host');
+    const gen = spawnSync('npx', ['tspop', 'types', 'acct', 'evbus'], { cwd: host, encoding: 'utf8' });
+    expect({ status: gen.status, stderr: gen.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(gen.stdout).toMatch(/^wrote tspop-hub\.d\.ts \(hub\.acct, hub\.evbus: /);
+    const generated = readFileSync(join(host, 'tspop-hub.d.ts'), 'utf8');
+    // every type comes from the package's compiled declarations, none from the .ts sources it also ships
+    const targets = [...new Set([...generated.matchAll(/import\("([^"]+)"\)/g)].map((m) => m[1] as string))];
+    expect(targets.length).toBeGreaterThan(5);
+    for (const t of targets) {
+      expect(t).toMatch(/^\.\/node_modules\/tspop\/dist\/.+\.js$/);
+      expect(existsSync(join(host, t.replace(/\.js$/, '.d.ts'))), t).toBe(true);
+    }
+
+    const check = (source: string) => {
+      writeFileSync(join(host, 'hub-use.ts'), source);
+      writeFileSync(join(host, 'tsconfig.hub.json'), JSON.stringify({ compilerOptions: STRICT, files: ['tspop-hub.d.ts', 'hub-use.ts'] }));
+      const r = spawnSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.hub.json'], { cwd: host, encoding: 'utf8' });
+      return { status: r.status, errors: [...r.stdout.matchAll(/^hub-use\.ts\((\d+),\d+\): error (TS\d+)/gm)].map((m) => `${m[1]} ${m[2]}`), output: r.stdout + r.stderr };
+    };
+    const header = "import { Hub } from 'tspop';\nconst hub = await Hub.create();\nawait hub.pop.sub.add({ dyneName: 'acct' });\n";
+    const ok = check(`${header}const key: string = hub.acct.crypto.fernet.generateKey();
+const data: Record<string, unknown> = await hub.acct.init.decryptFile('creds.yml.fernet', key, { cryptoPlugin: 'fernet' });
+const token: string = hub.acct.crypto.fernet.encrypt(JSON.stringify(data), key);
+await hub.evbus.init.start();
+await hub.evbus.init.stop({ timeoutMs: 100 });
+export { token };
+`);
+    expect(ok).toEqual({ status: 0, errors: [], output: '' });
+
+    const wrong = check(`${header}hub.acct.crypto.fernet.generateKey('extra');
+await hub.acct.init.decryptFile(5, 'key');
+const n: number = hub.acct.crypto.fernet.generateKey();
+hub.evbus.init.nope();
+export { n };
+`);
+    expect(wrong.errors).toEqual(['4 TS2554', '5 TS2345', '6 TS2322', '7 TS2339']);
+
+    // with no dyne named: every dyne tspop's conf ships, and the whole file type-checks under the strict host
+    const all = spawnSync('npx', ['tspop', 'types', '--out', 'all-dynes.d.ts'], { cwd: host, encoding: 'utf8' });
+    expect({ status: all.status, stderr: all.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(all.stdout).toContain(`(${Object.keys(DYNE).sort().map((d) => `hub.${d}`).join(', ')}: `);
+    writeFileSync(join(host, 'hub-use.ts'), `${header}const t: Promise<void> = hub.evbus.init.join();
+export { t };
+`);
+    writeFileSync(join(host, 'tsconfig.hub.json'), JSON.stringify({ compilerOptions: STRICT, files: ['all-dynes.d.ts', 'hub-use.ts'] }));
+    const r = spawnSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.hub.json'], { cwd: host, encoding: 'utf8' });
+    expect({ status: r.status, output: r.stdout + r.stderr }).toEqual({ status: 0, output: '' });
   });
 
   it('a TypeScript host imports tspop and gets its dynes merged', () => {

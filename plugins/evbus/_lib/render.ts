@@ -3,7 +3,12 @@
  * document per event) or `nested` (pop/rend's default outputter: indented `key:` blocks, a dashed rule after
  * each event).
  */
-import { stringify } from 'yaml';
+import type * as YamlLib from 'yaml';
+import { requireCjs } from '../../../src/require-cjs.ts';
+
+// yaml (72 CommonJS files, ~30 ms of a process's start) loads with the first yaml event, not for every
+// evbus-test start (`--help` included).
+let yamlLib: typeof YamlLib | undefined;
 
 export type OutputFormat = 'json' | 'yaml' | 'nested';
 
@@ -14,7 +19,8 @@ export function renderEvent(format: OutputFormat, body: unknown): string {
     case 'json':
       return `${JSON.stringify(body, jsonSafe) ?? 'null'}\n`;
     case 'yaml':
-      return `---\n${stringify(body)}`;
+      yamlLib ??= requireCjs('yaml') as typeof YamlLib;
+      return `---\n${yamlLib.stringify(body)}`;
     case 'nested':
       return `${nested(body, 0).join('\n')}\n${'-'.repeat(80)}\n`;
   }
