@@ -4,7 +4,7 @@
  * test relies on.
  */
 import { describe, it, expect, beforeEach, afterAll } from 'vitest';
-import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, existsSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { NodeModuleLoader } from '../../../src/module-loader.ts';
@@ -65,6 +65,33 @@ describe('loading a .ts file in place, without loader hooks', () => {
     await hub.pop.sub.add({ staticDir: fixture('ts-loader', 'classes'), subname: 'classy' });
 
     expect((hub.classy.greeter as Mod).hello?.('bob')).toBe('polite hello bob from greeter');
+  });
+
+  it('emitDecoratorMetadata (tsconfig) gives tsyringe the constructor’s parameter types; decorator helpers come from tspop’s own install', async () => {
+    const dir = copyFixture('ts-loader');
+    writeFileSync(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "experimentalDecorators": true, "emitDecoratorMetadata": true } }');
+    // the copy is outside the repository: its plugins find tspop's own tsyringe (one instance) through a link
+    symlinkSync(fixture('..', '..', 'node_modules', 'tsyringe'), join(dir, 'node_modules', 'tsyringe'));
+    writeFileSync(join(dir, 'classes', 'typed.ts'), [
+      `import { inject, injectable } from 'tsyringe';`,
+      `@injectable()`,
+      `export class Clock { now(): string { return 'tick'; } }`,
+      `@injectable()`,
+      `export default class Typed {`,
+      `  constructor(@inject(Symbol.for('tspop.Hub')) private readonly hub: { _: { name: string } }, private readonly clock: Clock) {}`,
+      `  time(): string { return \`\${this.clock.now()} in \${this.hub._.name}\`; }`,
+      `}`,
+      '',
+    ].join('\n'));
+    const hub = await transformingHub(dir);
+
+    await hub.pop.sub.add({ staticDir: join(dir, 'classes'), subname: 'typed' });
+
+    expect(hub.pop.sub.failures(hub.typed)).toEqual([]);
+    expect((hub.typed.typed as Mod).time?.()).toBe('tick in typed');
+    const compiled = readdirSync(join(cacheDir, 'm')).filter((f) => f.startsWith('typed-')).map((f) => readFileSync(join(cacheDir, 'm', f), 'utf8'));
+    const runtime = pathToFileURL(fixture('..', '..', 'node_modules', '@oxc-project', 'runtime')).href;
+    expect(compiled.join('')).toContain(`from "${runtime}/`);
   });
 
   it('honours the nearest tsconfig.json: with experimentalDecorators off, parameter decorators do not compile', async () => {
