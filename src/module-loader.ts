@@ -65,7 +65,7 @@ export class NodeModuleLoader implements ModuleLoader {
     if (this.mode === 'transform' && TS_FILE.test(path)) {
       // stack traces and errors then name the .ts file and line (the cached copies carry inline source maps)
       if (!sourceMaps) process.setSourceMapsEnabled((sourceMaps = true));
-      file = await (await this.tsCache()).modulePath(path);
+      file = await (await this.tsCache()).modulePath(path, fresh);
     }
     if (!fresh && this.requireEsm && REQUIRABLE.test(file)) {
       const required = requireEsm(file);

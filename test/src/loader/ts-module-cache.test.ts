@@ -4,7 +4,7 @@
  * test relies on.
  */
 import { describe, it, expect, beforeEach, afterAll } from 'vitest';
-import { readdirSync, readFileSync, writeFileSync, existsSync, symlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, existsSync, symlinkSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { NodeModuleLoader } from '../../../src/module-loader.ts';
@@ -215,6 +215,34 @@ describe('the cache', () => {
     expect(readdirSync(join(cacheDir, 'm'))).toEqual(before);
     expect(readdirSync(join(cacheDir, 't'))).toEqual([]);
     expect(readdirSync(join(cacheDir, 'm')).some((f) => f.endsWith('.tmp'))).toBe(false);
+  });
+
+  it('a warm start finds an unchanged file through its folder’s index, and still sees an edit that kept size and mtime', async () => {
+    const dir = copyFixture('ts-loader');
+    const path = join(dir, 'mods', 'settled.ts');
+    const past = new Date(Date.now() - 60_000);
+    writeFileSync(path, "export const word: string = 'old';\n");
+    utimesSync(path, past, past); // settled: files changed in the last two seconds are never indexed
+    const first = await load(path);
+    const indexes = readdirSync(join(cacheDir, 'i'));
+    expect(indexes).toHaveLength(1);
+    expect(Object.keys(JSON.parse(readFileSync(join(cacheDir, 'i', indexes[0] as string), 'utf8')).files)).toEqual(['settled.ts']);
+
+    expect(await new NodeModuleLoader({ ts: 'transform', cacheDir }).load(path)).toBe(first);
+
+    writeFileSync(path, "export const word: string = 'new';\n"); // same size
+    utimesSync(path, past, past); // same mtime: only the change time tells
+    expect((await new NodeModuleLoader({ ts: 'transform', cacheDir }).load(path)).word).toBe('new');
+  });
+
+  it('a file edited in the last two seconds is not indexed', async () => {
+    const dir = copyFixture('ts-loader');
+    const path = join(dir, 'mods', 'recent.ts');
+    writeFileSync(path, "export const word: string = 'recent';\n");
+
+    await load(path);
+
+    expect(readdirSync(join(cacheDir, 'i'))).toEqual([]);
   });
 
   it('TSPOP_CACHE_DIR chooses the folder', async () => {
