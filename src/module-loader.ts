@@ -88,6 +88,8 @@ export class NodeModuleLoader implements ModuleLoader {
  * a plugin imports would load without them.
  */
 function canRequireEsm(): boolean {
+  // a host that registers hooks with module.register() at run time, which cannot be seen here, turns it off
+  if (process.env.TSPOP_REQUIRE_ESM === '0') return false;
   if ((process.features as { require_module?: boolean }).require_module !== true) return false;
   if (hasTypeScriptLoader()) return false;
   return !/--(?:import|loader|experimental-loader)\b/.test(`${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`);
