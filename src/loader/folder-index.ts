@@ -3,8 +3,11 @@ import { basename, join } from 'node:path';
 import { digest } from './digest.ts';
 import { writeCacheFile } from './write-cache-file.ts';
 
-/** size, mtimeMs, ctimeMs, inode, hash of the compile options, the file's hash, its module's file name in `m/` */
-type Entry = [number, number, number, number, string, string, string];
+/**
+ * size, mtimeMs, ctimeMs, inode, hash of the compile options, the file's hash, its module's file name in `m/`, the
+ * names the source declares (see own-exports.ts)
+ */
+type Entry = [number, number, number, number, string, string, string, string[]];
 
 /**
  * Files modified this recently are never indexed: on a filesystem with coarse timestamps a second edit in the same
@@ -16,6 +19,7 @@ const SETTLED_MS = 2000;
 export interface IndexHit {
   readonly hash: string;
   readonly name: string;
+  readonly declared: readonly string[];
 }
 
 /**
@@ -55,12 +59,13 @@ export class FolderIndex {
   lookup(path: string, st: Stats, optionsHash: string): IndexHit | undefined {
     const e = this.entries[basename(path)];
     if (!Array.isArray(e) || e[0] !== st.size || e[1] !== st.mtimeMs || e[2] !== st.ctimeMs || e[3] !== st.ino || e[4] !== optionsHash) return undefined;
-    return { hash: e[5], name: e[6] };
+    if (!Array.isArray(e[7])) return undefined;
+    return { hash: e[5], name: e[6], declared: e[7] };
   }
 
   record(path: string, st: Stats, optionsHash: string, hit: IndexHit): void {
     if (Date.now() - st.mtimeMs < SETTLED_MS) return;
-    this.entries[basename(path)] = [st.size, st.mtimeMs, st.ctimeMs, st.ino, optionsHash, hit.hash, hit.name];
+    this.entries[basename(path)] = [st.size, st.mtimeMs, st.ctimeMs, st.ino, optionsHash, hit.hash, hit.name, [...hit.declared]];
     this.dirty = true;
   }
 

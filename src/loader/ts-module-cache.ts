@@ -10,6 +10,7 @@ import { tsconfigOptionsFor, type TsCompilerOptions } from './tsconfig-options.t
 import type { ResolveMemo } from './resolve-import.ts';
 import { writeCacheFile } from './write-cache-file.ts';
 import { FolderIndex } from './folder-index.ts';
+import { declaredNames, noteDeclaredNames } from '../own-exports.ts';
 
 /** Bump when what this loader writes changes shape, so older cache entries are never read. */
 const CACHE_FORMAT = '2';
@@ -108,14 +109,20 @@ export class TsModuleCache {
     let index = batch.indexes.get(folder);
     if (!index) batch.indexes.set(folder, (index = FolderIndex.read(indexDir, folder)));
     const known = batch.fresh ? undefined : index.lookup(path, stats, optionsHash);
-    if (known && existsSync(join(modules, known.name))) return { path, hash: known.hash, name: known.name, edges: [], final: join(modules, known.name) };
+    if (known && existsSync(join(modules, known.name))) {
+      noteDeclaredNames(path, known.declared);
+      return { path, hash: known.hash, name: known.name, edges: [], final: join(modules, known.name) };
+    }
 
     const source = readFileSync(path);
+    const text = source.toString('utf8');
+    const declared = declaredNames(text);
+    noteDeclaredNames(path, declared);
     const hash = digest(this.optionsKey(tsconfig), path, source);
     const format = path.endsWith('.cts') ? 'cjs' : 'esm';
     const name = `${safeName(path)}-${hash}${format === 'cjs' ? '.cjs' : '.mjs'}`;
     const standalone = join(modules, name);
-    const indexed = { path, hash, name, edges: [], final: standalone };
+    const indexed = { path, hash, name, edges: [], final: standalone, declared: [...declared] };
     if (existsSync(standalone)) {
       index.record(path, stats, optionsHash, indexed);
       return indexed;
@@ -126,7 +133,7 @@ export class TsModuleCache {
     const fresh = !existsSync(compiledPath);
     let code = fresh ? await transform({
       path,
-      source: source.toString('utf8'),
+      source: text,
       loader: path.endsWith('.tsx') ? 'tsx' : 'ts',
       format,
       tsconfig,

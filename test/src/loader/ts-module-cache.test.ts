@@ -4,7 +4,7 @@
  * test relies on.
  */
 import { describe, it, expect, beforeEach, afterAll } from 'vitest';
-import { readdirSync, readFileSync, writeFileSync, existsSync, symlinkSync, utimesSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync, symlinkSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { NodeModuleLoader } from '../../../src/module-loader.ts';
@@ -233,6 +233,29 @@ describe('the cache', () => {
     writeFileSync(path, "export const word: string = 'new';\n"); // same size
     utimesSync(path, past, past); // same mtime: only the change time tells
     expect((await new NodeModuleLoader({ ts: 'transform', cacheDir }).load(path)).word).toBe('new');
+  });
+
+  it('functions a TS plugin re-exports stay hidden, cold and through the index', async () => {
+    const dir = copyFixture('ts-loader');
+    const plugins = join(dir, 'reexports');
+    mkdirSync(plugins);
+    writeFileSync(join(plugins, '_helper.ts'), 'export function borrowed(_hub: unknown): string { return "no"; }\n');
+    writeFileSync(join(plugins, 'mixed.ts'), "export { borrowed } from './_helper.ts';\nexport function own(_hub: unknown): string { return 'yes'; }\n");
+    // no import to rewrite (a builtin), so this one is found through the folder's index on the second run
+    writeFileSync(join(plugins, 'builtin.ts'), "export { readFileSync } from 'node:fs';\nexport function mine(_hub: unknown): string { return 'yes'; }\n");
+    const past = new Date(Date.now() - 60_000);
+    for (const f of ['_helper.ts', 'mixed.ts', 'builtin.ts']) utimesSync(join(plugins, f), past, past);
+
+    for (const run of ['cold', 'indexed']) {
+      loader = new NodeModuleLoader({ ts: 'transform', cacheDir });
+      const hub = await transformingHub(dir);
+      await hub.pop.sub.add({ staticDir: plugins, subname: 'rx' });
+
+      expect(Object.keys(hub.rx.mixed as Mod), run).toEqual(['own']);
+      expect(Object.keys(hub.rx.builtin as Mod), run).toEqual(['mine']);
+    }
+    const [index] = readdirSync(join(cacheDir, 'i'));
+    expect(Object.keys(JSON.parse(readFileSync(join(cacheDir, 'i', index as string), 'utf8')).files).sort()).toEqual(['_helper.ts', 'builtin.ts']);
   });
 
   it('a file edited in the last two seconds is not indexed', async () => {
