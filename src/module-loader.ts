@@ -31,9 +31,10 @@ let generation = 0;
 let sourceMaps = false;
 
 /**
- * The default loader. `.js`/`.mjs`/`.cjs` files are imported natively. `.ts`/`.mts`/`.cts`/`.tsx` files are
- * compiled once into a content-addressed cache and that copy is imported natively (no process-wide loader hooks,
- * so every other import stays at Node's own speed), or imported directly where the process already loads TS.
+ * The default loader. `.js`/`.mjs`/`.cjs` files are loaded natively (ES modules by require() where Node can, see
+ * canRequireEsm). `.ts`/`.mts`/`.cts`/`.tsx` files are compiled once into a content-addressed cache and that copy
+ * is loaded natively (no process-wide loader hooks, so every other import stays at Node's own speed), or imported
+ * directly where the process already loads TS.
  */
 export class NodeModuleLoader implements ModuleLoader {
   private readonly mode: 'transform' | 'native';
