@@ -57,7 +57,8 @@ async function importGroup(loader: ModuleLoader, name: string, paths: readonly s
  */
 class Watchdog {
   private readonly ms: number;
-  private readonly pending = new Map<symbol, { what: string; reject: (err: Error) => void }>();
+  private readonly pending = new Map<number, { what: string; reject: (err: Error) => void }>();
+  private ids = 0;
   private last = performance.now();
   private timer: NodeJS.Timeout | undefined;
 
@@ -65,15 +66,28 @@ class Watchdog {
     this.ms = ms;
   }
 
+  /** `p`, or its timeout; one promise per file (a race of a timeout promise and `p.finally` made three). */
   watch<T>(p: Promise<T>, what: string): Promise<T> {
-    const id = Symbol(what);
-    const timedOut = new Promise<never>((_, reject) => this.pending.set(id, { what, reject }));
     this.timer ??= setTimeout(() => this.check(), this.ms);
-    const done = (): void => {
-      this.pending.delete(id);
-      this.last = performance.now();
-    };
-    return Promise.race([p.finally(done), timedOut]);
+    const id = ++this.ids;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { what, reject });
+      p.then(
+        (value) => {
+          this.done(id);
+          resolve(value);
+        },
+        (err: unknown) => {
+          this.done(id);
+          reject(err as Error);
+        },
+      );
+    });
+  }
+
+  private done(id: number): void {
+    this.pending.delete(id);
+    this.last = performance.now();
   }
 
   stop(): void {

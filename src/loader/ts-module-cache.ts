@@ -65,6 +65,8 @@ export class TsModuleCache {
     batch.fresh ||= fresh;
     try {
       const root = await this.node(batch, path);
+      // a file whose module is its output as is (most plugins, on a warm start): nothing to collect or link
+      if (root.final !== undefined && root.edges.length === 0 && !root.written) return root.final;
       await this.collect(batch, root, new Set([root]));
       return await linkGraph(root, this.cache().modules);
     } finally {
