@@ -7,13 +7,29 @@ import { readFileSync } from 'node:fs';
  * (`export { x } from`, `export *`, `import { x }; export { x }`) declare neither and are hidden.
  */
 export function ownExportFilter(file: string): (exportName: string, fn: { name: string }) => boolean {
-  let declared: Set<string>;
-  try {
-    declared = declaredNames(readFileSync(file, 'utf8'));
-  } catch {
-    return () => true;
+  let declared = noted.get(file);
+  noted.delete(file);
+  if (!declared) {
+    try {
+      declared = declaredNames(readFileSync(file, 'utf8'));
+    } catch {
+      return () => true;
+    }
   }
-  return (exportName, fn) => declared.has(exportName) || (fn.name !== '' && declared.has(fn.name));
+  const names = declared;
+  return (exportName, fn) => names.has(exportName) || (fn.name !== '' && names.has(fn.name));
+}
+
+/** Names a loader found in a file it just read (or knows from its index), until the file's module is built. */
+const noted = new Map<string, Set<string>>();
+
+/**
+ * For a loader that has the source of `file` in hand (the transforming loader does): saves ownExportFilter a
+ * second read of each file, which was half of building the modules of a folder (1000 files: ~12 ms of ~30 ms
+ * with a warm JIT). The names must be `declaredNames` of the source the loaded module came from.
+ */
+export function noteDeclaredNames(file: string, names: Iterable<string>): void {
+  noted.set(file, names instanceof Set ? names : new Set(names));
 }
 
 const DECL = /\b(?:function\s*\*?|class|const|let|var)\s+([A-Za-z_$][\w$]*)/g;

@@ -2,11 +2,12 @@ import { existsSync, mkdirSync, mkdtempSync, lstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
-/** The cache's two folders: `t/` transformed code as esbuild wrote it, `m/` the modules that are imported. */
+/** The cache's folders: `t/` compiled code as the transformer wrote it, `m/` the modules that are imported, `i/` per-folder indexes. */
 export interface CacheDir {
   readonly root: string;
   readonly transformed: string;
   readonly modules: string;
+  readonly index: string;
 }
 
 const known = new Map<string, CacheDir>();
@@ -66,8 +67,9 @@ function userTempDir(): CacheDir {
 }
 
 function create(root: string): CacheDir {
-  const found = { root, transformed: join(root, 't'), modules: join(root, 'm') };
+  const found = { root, transformed: join(root, 't'), modules: join(root, 'm'), index: join(root, 'i') };
   mkdirSync(found.transformed, { recursive: true });
   mkdirSync(found.modules, { recursive: true });
+  mkdirSync(found.index, { recursive: true });
   return found;
 }

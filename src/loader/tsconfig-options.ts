@@ -6,7 +6,7 @@ import { parseJsonc } from './parse-jsonc.ts';
 
 /** The compilerOptions that change what esbuild emits for one file (the rest only matter to type checking). */
 const RELEVANT = [
-  'experimentalDecorators', 'useDefineForClassFields', 'verbatimModuleSyntax', 'preserveValueImports',
+  'experimentalDecorators', 'emitDecoratorMetadata', 'useDefineForClassFields', 'verbatimModuleSyntax', 'preserveValueImports',
   'importsNotUsedAsValues', 'jsx', 'jsxFactory', 'jsxFragmentFactory', 'jsxImportSource', 'alwaysStrict', 'strict',
   'target',
 ] as const;

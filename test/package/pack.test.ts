@@ -55,13 +55,15 @@ describe('the packed tarball', () => {
     writeFileSync(join(js, 'greet/hello.ts'), `import { helper } from './_helper.ts';\nexport function say(_hub: unknown, name: string): string {\n  return helper(name);\n}\n`);
     writeFileSync(join(js, 'greet/_helper.ts'), `export const helper = (name: string): string => \`hello \${name}\`;\n`);
     writeFileSync(join(js, 'greet/bye.js'), `export function say(hub, name) {\n  return \`bye \${name} (\${hub.greet.hello.say(name)})\`;\n}\n`);
+    // a decorated class plugin: oxc's output imports its decorator helpers, which must come from tspop's own dependencies
+    writeFileSync(join(js, 'greet/klass.ts'), `import { inject, injectable, HUB } from 'tspop';\n@injectable()\nexport default class Klass {\n  constructor(@inject(HUB) private readonly hub: { _: { name: string } }) {}\n  who(): string {\n    return this.hub._.name;\n  }\n}\n`);
     writeFileSync(
       join(js, 'app.mjs'),
-      `import { Hub } from 'tspop';\nconst hub = await Hub.create();\nawait hub.pop.sub.add({ dyneName: 'greet' });\nconsole.log(hub.greet.bye.say('js'));\nawait hub.close();\n`,
+      `import { Hub } from 'tspop';\nconst hub = await Hub.create();\nawait hub.pop.sub.add({ dyneName: 'greet' });\nconsole.log(hub.greet.bye.say('js'), hub.greet.klass.who());\nawait hub.close();\n`,
     );
     const r = spawnSync(process.execPath, ['app.mjs'], { cwd: js, encoding: 'utf8' });
     expect(r.stderr).toBe('');
-    expect(r.stdout.trim()).toBe('bye js (hello js)');
+    expect(r.stdout.trim()).toBe('bye js (hello js) klass');
   });
 
   it('npx tspop, acct and evbus-test --help work in the plain-Node host', () => {

@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Hub, ContractSignatureError } from '../../src/index.ts';
-import type { ModuleLoader } from '../../src/index.ts';
+import type { LoadFailure, ModuleLoader } from '../../src/index.ts';
 import { MODULE_LOADER } from '../../src/tokens.ts';
 import { fixture, caught } from '../helpers/fixtures.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -121,5 +121,18 @@ describe('loadTimeoutMs is per file', () => {
 
     expect(hub.pop.sub.failures(hub.many)).toEqual([]);
     expect(hub.many.p499.n()).toBe(499);
+  });
+
+  it('a file whose import never finishes fails after loadTimeoutMs without progress; the others load', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tspop-stuck-import-'));
+    writeFileSync(join(dir, 'quick.js'), 'export const ok = () => 1;\n');
+    writeFileSync(join(dir, 'stuck.js'), 'await new Promise(() => {});\nexport const never = () => 0;\n');
+    const hub = await Hub.create({ root: dir });
+
+    await hub.pop.sub.add({ staticDir: dir, subname: 'stuck', loadTimeoutMs: 1500 });
+
+    expect(hub.stuck.quick.ok()).toBe(1);
+    expect(hub.pop.sub.failures(hub.stuck).map((f: LoadFailure) => [f.module, f.code])).toEqual([['stuck', 'TSPOP_ERR_MOD_LOAD']]);
+    expect(hub.pop.sub.failures(hub.stuck)[0]?.message).toContain('did not finish within 1500 ms');
   });
 });

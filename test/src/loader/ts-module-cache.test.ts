@@ -4,7 +4,7 @@
  * test relies on.
  */
 import { describe, it, expect, beforeEach, afterAll } from 'vitest';
-import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync, symlinkSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { NodeModuleLoader } from '../../../src/module-loader.ts';
@@ -65,6 +65,33 @@ describe('loading a .ts file in place, without loader hooks', () => {
     await hub.pop.sub.add({ staticDir: fixture('ts-loader', 'classes'), subname: 'classy' });
 
     expect((hub.classy.greeter as Mod).hello?.('bob')).toBe('polite hello bob from greeter');
+  });
+
+  it('emitDecoratorMetadata (tsconfig) gives tsyringe the constructor’s parameter types; decorator helpers come from tspop’s own install', async () => {
+    const dir = copyFixture('ts-loader');
+    writeFileSync(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "experimentalDecorators": true, "emitDecoratorMetadata": true } }');
+    // the copy is outside the repository: its plugins find tspop's own tsyringe (one instance) through a link
+    symlinkSync(fixture('..', '..', 'node_modules', 'tsyringe'), join(dir, 'node_modules', 'tsyringe'));
+    writeFileSync(join(dir, 'classes', 'typed.ts'), [
+      `import { inject, injectable } from 'tsyringe';`,
+      `@injectable()`,
+      `export class Clock { now(): string { return 'tick'; } }`,
+      `@injectable()`,
+      `export default class Typed {`,
+      `  constructor(@inject(Symbol.for('tspop.Hub')) private readonly hub: { _: { name: string } }, private readonly clock: Clock) {}`,
+      `  time(): string { return \`\${this.clock.now()} in \${this.hub._.name}\`; }`,
+      `}`,
+      '',
+    ].join('\n'));
+    const hub = await transformingHub(dir);
+
+    await hub.pop.sub.add({ staticDir: join(dir, 'classes'), subname: 'typed' });
+
+    expect(hub.pop.sub.failures(hub.typed)).toEqual([]);
+    expect((hub.typed.typed as Mod).time?.()).toBe('tick in typed');
+    const compiled = readdirSync(join(cacheDir, 'm')).filter((f) => f.startsWith('typed-')).map((f) => readFileSync(join(cacheDir, 'm', f), 'utf8'));
+    const runtime = pathToFileURL(fixture('..', '..', 'node_modules', '@oxc-project', 'runtime')).href;
+    expect(compiled.join('')).toContain(`from "${runtime}/`);
   });
 
   it('honours the nearest tsconfig.json: with experimentalDecorators off, parameter decorators do not compile', async () => {
@@ -188,6 +215,57 @@ describe('the cache', () => {
     expect(readdirSync(join(cacheDir, 'm'))).toEqual(before);
     expect(readdirSync(join(cacheDir, 't'))).toEqual([]);
     expect(readdirSync(join(cacheDir, 'm')).some((f) => f.endsWith('.tmp'))).toBe(false);
+  });
+
+  it('a warm start finds an unchanged file through its folder’s index, and still sees an edit that kept size and mtime', async () => {
+    const dir = copyFixture('ts-loader');
+    const path = join(dir, 'mods', 'settled.ts');
+    const past = new Date(Date.now() - 60_000);
+    writeFileSync(path, "export const word: string = 'old';\n");
+    utimesSync(path, past, past); // settled: files changed in the last two seconds are never indexed
+    const first = await load(path);
+    const indexes = readdirSync(join(cacheDir, 'i'));
+    expect(indexes).toHaveLength(1);
+    expect(Object.keys(JSON.parse(readFileSync(join(cacheDir, 'i', indexes[0] as string), 'utf8')).files)).toEqual(['settled.ts']);
+
+    expect(await new NodeModuleLoader({ ts: 'transform', cacheDir }).load(path)).toBe(first);
+
+    writeFileSync(path, "export const word: string = 'new';\n"); // same size
+    utimesSync(path, past, past); // same mtime: only the change time tells
+    expect((await new NodeModuleLoader({ ts: 'transform', cacheDir }).load(path)).word).toBe('new');
+  });
+
+  it('functions a TS plugin re-exports stay hidden, cold and through the index', async () => {
+    const dir = copyFixture('ts-loader');
+    const plugins = join(dir, 'reexports');
+    mkdirSync(plugins);
+    writeFileSync(join(plugins, '_helper.ts'), 'export function borrowed(_hub: unknown): string { return "no"; }\n');
+    writeFileSync(join(plugins, 'mixed.ts'), "export { borrowed } from './_helper.ts';\nexport function own(_hub: unknown): string { return 'yes'; }\n");
+    // no import to rewrite (a builtin), so this one is found through the folder's index on the second run
+    writeFileSync(join(plugins, 'builtin.ts'), "export { readFileSync } from 'node:fs';\nexport function mine(_hub: unknown): string { return 'yes'; }\n");
+    const past = new Date(Date.now() - 60_000);
+    for (const f of ['_helper.ts', 'mixed.ts', 'builtin.ts']) utimesSync(join(plugins, f), past, past);
+
+    for (const run of ['cold', 'indexed']) {
+      loader = new NodeModuleLoader({ ts: 'transform', cacheDir });
+      const hub = await transformingHub(dir);
+      await hub.pop.sub.add({ staticDir: plugins, subname: 'rx' });
+
+      expect(Object.keys(hub.rx.mixed as Mod), run).toEqual(['own']);
+      expect(Object.keys(hub.rx.builtin as Mod), run).toEqual(['mine']);
+    }
+    const [index] = readdirSync(join(cacheDir, 'i'));
+    expect(Object.keys(JSON.parse(readFileSync(join(cacheDir, 'i', index as string), 'utf8')).files).sort()).toEqual(['_helper.ts', 'builtin.ts']);
+  });
+
+  it('a file edited in the last two seconds is not indexed', async () => {
+    const dir = copyFixture('ts-loader');
+    const path = join(dir, 'mods', 'recent.ts');
+    writeFileSync(path, "export const word: string = 'recent';\n");
+
+    await load(path);
+
+    expect(readdirSync(join(cacheDir, 'i'))).toEqual([]);
   });
 
   it('TSPOP_CACHE_DIR chooses the folder', async () => {
