@@ -11,19 +11,20 @@
  * registers with the machine's epmd (shared, left alone: it is not in our process group; if no epmd runs, the one
  * Erlang starts daemonises out of our group too).
  *
- * The node is never left behind: a tiny sh watchdog leads the node's process group and holds a pipe from the test
- * process; when that pipe closes (the test process exited, however it died) it SIGKILLs the group. `kill()` is a
- * crash (SIGKILL to the group), `stop()` a clean shutdown (SIGTERM to the server script, as systemd would).
+ * The node is never left behind (guarded-process.ts: a watchdog SIGKILLs its process group when the test process
+ * goes away). `kill()` is a crash (SIGKILL to the group: the VM and its helpers), `stop()` a clean shutdown
+ * (SIGTERM to the server script, whose trap stops the VM).
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { connect } from 'amqplib';
 import { afterAll, beforeAll, it } from 'vitest';
 import { freePort } from './free-port.ts';
+import { isAlive, killGroup, spawnGuarded, type GuardedProcess } from './guarded-process.ts';
 import { itWith } from './services.ts';
 
 const run = promisify(execFile);
@@ -72,43 +73,6 @@ export function rabbitMqNodeSupport(): { available: boolean; reason: string } {
     : { available: false, reason: `a second RabbitMQ node needs ${missing.join(', ')}; run: apt-get install -y rabbitmq-server` };
 }
 
-const live = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const p of live) killGroup(p, 'SIGKILL');
-});
-
-function killGroup(p: ChildProcess, signal: NodeJS.Signals): void {
-  if (p.pid === undefined) return;
-  try {
-    process.kill(-p.pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The watchdog: starts the server script in the background (its pid to a file, for stop()), then waits on fd 3,
- * the test's pipe (an async list's stdin is /dev/null, hence the dup); when it closes, the group is killed.
- */
-const WATCHDOG = `
-exec 3<&0
-"$TSPOP_RABBITMQ_SERVER" </dev/null &
-echo $! > "$TSPOP_DIR/server.pid"
-{ cat <&3 >/dev/null; kill -KILL 0; } &
-wait $!
-`;
-// The watchdog does not react to the server ending by itself (a failed boot): Node sees that (server.pid no longer
-// alive) and kill() takes the group down, so nothing is left either way.
-
 export interface StartOptions {
   /** How long to wait for the node to accept AMQP (default 120 s: a busy 2-core machine). */
   timeoutMs?: number;
@@ -143,8 +107,6 @@ export async function startRabbitMqNode(opts: StartOptions = {}): Promise<Rabbit
     LANG: 'C.UTF-8',
     LC_ALL: 'C.UTF-8',
     HOME: home,
-    TSPOP_RABBITMQ_SERVER: RABBITMQ_SERVER,
-    TSPOP_DIR: dir,
     RABBITMQ_CONF_ENV_FILE: join(dir, 'rabbitmq-env.conf'),
     RABBITMQ_CONFIG_FILE: join(dir, 'rabbitmq.conf'),
     RABBITMQ_ADVANCED_CONFIG_FILE: join(dir, 'advanced.config'),
@@ -164,7 +126,7 @@ export async function startRabbitMqNode(opts: StartOptions = {}): Promise<Rabbit
   };
   const consoleLog = join(logs, 'console.log');
   const nodeLog = join(logs, `${name}.log`);
-  let child: ChildProcess | undefined;
+  let child: GuardedProcess | undefined;
   let startMs = 0;
   let removed = false;
 
@@ -173,49 +135,21 @@ export async function startRabbitMqNode(opts: StartOptions = {}): Promise<Rabbit
     return `--- ${nodeLog} ---\n${tail(nodeLog)}\n--- console ---\n${tail(consoleLog)}`;
   };
 
-  /** The server script ended (a boot failure: the watchdog itself waits for the test's pipe). */
-  const serverExited = (): boolean => {
-    const f = join(dir, 'server.pid');
-    return existsSync(f) && readFileSync(f, 'utf8').trim() !== '' && !isAlive(Number(readFileSync(f, 'utf8').trim()));
-  };
-
-  const gone = async (p: ChildProcess, ms: number): Promise<boolean> => {
-    const deadline = Date.now() + ms;
-    while (Date.now() < deadline) {
-      if (p.exitCode !== null || p.signalCode !== null) {
-        if (p.pid === undefined || !groupAlive(p.pid)) return true;
-      }
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    return false;
-  };
-
   const kill = async (): Promise<void> => {
-    const p = child;
+    const g = child;
     child = undefined;
-    if (!p) return;
-    killGroup(p, 'SIGKILL');
-    if (!(await gone(p, 30_000))) throw new Error(`RabbitMQ node ${name}: still running 30 s after SIGKILL`);
-    live.delete(p);
+    if (g) await killGroup(g);
   };
 
   const launch = async (): Promise<void> => {
     if (child) throw new Error(`RabbitMQ node ${name} is already running`);
     const started = Date.now();
-    rmSync(join(dir, 'server.pid'), { force: true });
-    const out = openSync(consoleLog, 'a');
-    const p = spawn('/bin/sh', ['-c', WATCHDOG], { cwd: dir, env, detached: true, stdio: ['pipe', out, out] });
-    closeSync(out);
+    const p = spawnGuarded(RABBITMQ_SERVER, [], { cwd: dir, env, logFile: consoleLog, pidFile: join(dir, 'server.pid') });
     child = p;
-    live.add(p);
-    p.once('exit', () => live.delete(p));
-    // the pipe is the watchdog's lifeline; it must not keep the test process alive on its own
-    (p.stdin as unknown as { unref?: () => void } | null)?.unref?.();
-    p.unref();
     const deadline = started + timeoutMs;
     let last = '';
     for (;;) {
-      const crashed = p.exitCode !== null || p.signalCode !== null || serverExited();
+      const crashed = p.exited();
       if (crashed || Date.now() > deadline) {
         await kill().catch(() => undefined);
         throw new Error(`RabbitMQ node ${name} (AMQP 127.0.0.1:${port}, dir ${dir}) ${crashed ? 'failed to start' : `did not accept AMQP within ${timeoutMs} ms`}${last ? ` (last: ${last})` : ''}\n${logTail()}`);
@@ -243,9 +177,8 @@ export async function startRabbitMqNode(opts: StartOptions = {}): Promise<Rabbit
     url: (vhost = '/') => `amqp://guest:guest@127.0.0.1:${port}/${encodeURIComponent(vhost)}`,
     kill,
     async stop() {
-      const p = child;
-      if (!p) return;
-      const serverPid = Number(readFileSync(join(dir, 'server.pid'), 'utf8').trim());
+      const serverPid = child?.pid();
+      if (serverPid === undefined) return kill();
       // the script's TERM trap stops the VM cleanly (rabbitmqctl stop would need a second Erlang VM for nothing)
       try {
         process.kill(serverPid, 'SIGTERM');
@@ -284,15 +217,6 @@ export async function startRabbitMqNode(opts: StartOptions = {}): Promise<Rabbit
     throw err;
   }
   return node;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Hub } from '../../../src/index.ts';
 import type { QueueMessage, TransportConsumer } from '../../../plugins/queue/_lib/types.ts';
 import { itWith } from '../../helpers/services.ts';
 import { queueHub, until } from '../../helpers/queue.ts';
+import { secondNatsServer } from '../../helpers/nats-server.ts';
 
 const it = itWith('nats');
 let hub: Hub | undefined;
@@ -87,4 +88,56 @@ describe('hub.queue.nats (JetStream on 127.0.0.1:4222)', () => {
     await until(() => got.length === 1);
     await Promise.all([c.close(), p.close()]);
   });
+});
+
+describe('hub.queue.nats over a list of servers: a second nats-server (started by the test, its own JetStream) and the machine one', () => {
+  const second = secondNatsServer();
+  const it = second.it;
+
+  it('the server in use is killed mid-stream: producer and consumer carry on on the other, and what the dead one acked is recovered from its store', async () => {
+    const server = second.server;
+    ({ hub } = await queueHub());
+    const q = queue();
+    const servers = [server.address, '127.0.0.1:4222'];
+    const c = await hub.queue.init.consumer('nats', { queue: q, servers });
+    const got = new Set<string>();
+    // a slow consumer, so the killed server holds a backlog of acked messages nobody has received yet
+    await c.listen(async (m: QueueMessage) => {
+      got.add(m.body.toString());
+      await new Promise((r) => setTimeout(r, 2));
+    });
+    const p = await hub.queue.init.producer('nats', { queue: q, servers });
+    const acked: string[] = [];
+    const sentAfterCrash: string[] = [];
+    let crashed = false;
+    let i = 0;
+    let limit = Infinity; // sends go on until 300 more have started after the crash
+    const sending = Promise.all(Array.from({ length: 8 }, async () => {
+      while (i < limit) {
+        const id = `n${i++}`;
+        if (crashed) sentAfterCrash.push(id);
+        await p.send(id, { id });
+        acked.push(id);
+      }
+    }));
+    await until(() => acked.length > 300 && got.size > 0, 60_000, 'traffic through the second server');
+    await server.kill();
+    crashed = true;
+    limit = i + 300;
+    await sending;
+    expect(acked).toHaveLength(limit); // none failed: the ones in flight at the crash were published again
+    // the consumer moved too: everything sent after the crash reached it through the machine's server
+    await until(() => sentAfterCrash.every((id) => got.has(id)), 60_000, 'the messages sent after the crash');
+
+    // the servers are independent: what the dead one acked and had not delivered is in its store only
+    await server.restart();
+    const pinned = await hub.queue.init.consumer('nats', { queue: q, servers: [server.address] });
+    const drained = new Set<string>();
+    await pinned.listen((m: QueueMessage) => void drained.add(m.body.toString()));
+    const lost = (): string[] => acked.filter((id) => !got.has(id) && !drained.has(id));
+    await until(() => lost().length === 0, 60_000, 'every acked id').catch(() => undefined);
+    expect(lost()).toEqual([]);
+    expect(drained.size).toBeGreaterThan(0); // the backlog: the drain was needed
+    await Promise.all([c.close(), p.close(), pinned.close()]);
+  }, 240_000);
 });
