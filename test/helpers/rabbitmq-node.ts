@@ -76,6 +76,8 @@ export function rabbitMqNodeSupport(): { available: boolean; reason: string } {
 export interface StartOptions {
   /** How long to wait for the node to accept AMQP (default 120 s: a busy 2-core machine). */
   timeoutMs?: number;
+  /** The AMQP port (default: a free one). */
+  port?: number;
 }
 
 /** Starts a node in a fresh temp folder; resolves once it accepts an AMQP login as guest. */
@@ -85,7 +87,7 @@ export async function startRabbitMqNode(opts: StartOptions = {}): Promise<Rabbit
   const timeoutMs = opts.timeoutMs ?? 120_000;
   const dir = mkdtempSync(join(tmpdir(), 'tspop-rabbitmq-'));
   const name = `tspop-${randomBytes(4).toString('hex')}@localhost`;
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   let distPort = await freePort();
   while (distPort === port) distPort = await freePort();
   const home = join(dir, 'home');
@@ -131,7 +133,9 @@ export async function startRabbitMqNode(opts: StartOptions = {}): Promise<Rabbit
   let removed = false;
 
   const logTail = (lines = 40): string => {
-    const tail = (f: string): string => (existsSync(f) ? readFileSync(f, 'utf8').trimEnd().split('\n').slice(-lines).join('\n') : '(none)');
+    // without the readiness probe's own connections, which would fill the tail
+    const probe = /accepting AMQP connection|authenticated and granted access|closing AMQP connection/;
+    const tail = (f: string): string => (existsSync(f) ? readFileSync(f, 'utf8').trimEnd().split('\n').filter((l) => !probe.test(l)).slice(-lines).join('\n') : '(none)');
     return `--- ${nodeLog} ---\n${tail(nodeLog)}\n--- console ---\n${tail(consoleLog)}`;
   };
 
@@ -156,8 +160,12 @@ export async function startRabbitMqNode(opts: StartOptions = {}): Promise<Rabbit
       }
       try {
         const c = await connect({ hostname: '127.0.0.1', port, username: 'guest', password: 'guest', vhost: '/' }, { timeout: 2000 });
+        // this node, not whatever else listens there (its cluster name defaults to its node name, with the real host)
+        const cluster = String((c.connection as unknown as { serverProperties?: Record<string, unknown> }).serverProperties?.cluster_name ?? '');
         await c.close().catch(() => undefined);
-        break;
+        if (cluster.startsWith(`${name.split('@')[0]}@`)) break;
+        last = `127.0.0.1:${port} is another broker (${cluster})`;
+        await new Promise((r) => setTimeout(r, 100));
       } catch (err) {
         last = String((err as Error).message);
         await new Promise((r) => setTimeout(r, 100));
