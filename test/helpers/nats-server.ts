@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { afterAll, beforeAll, it } from 'vitest';
+import type { it } from 'vitest';
 import { freePort } from './free-port.ts';
 import { killGroup, spawnGuarded, type GuardedProcess } from './guarded-process.ts';
-import { itWith } from './services.ts';
+import { serverForBlock } from './services.ts';
 
 export const NATS_SERVER = '/usr/sbin/nats-server';
 
@@ -81,23 +81,8 @@ export async function startNatsServer(timeoutMs = 60_000): Promise<NatsServer> {
   };
 }
 
-/** For a describe block: a second server for the block (beforeAll / afterAll), and the `it` its tests use. */
+/** For a describe block: a second server for the block (its beforeAll / afterAll) and the `it` its tests use. */
 export function secondNatsServer(): { readonly it: typeof it; readonly server: NatsServer } {
-  const present = existsSync(NATS_SERVER);
-  if (!present && process.env.CI === 'true') throw new Error(`CI=true and ${NATS_SERVER} is missing; run: apt-get install -y nats-server`);
-  const enabled = present && itWith('nats') === it;
-  let server: NatsServer | undefined;
-  beforeAll(async () => {
-    if (enabled) server = await startNatsServer();
-  }, 120_000);
-  afterAll(async () => {
-    await server?.cleanup();
-  }, 60_000);
-  return {
-    it: enabled ? it : (it.skip as unknown as typeof it),
-    get server() {
-      if (!server) throw new Error('the second nats-server is not running (see the beforeAll error)');
-      return server;
-    },
-  };
+  const missing = existsSync(NATS_SERVER) ? '' : `${NATS_SERVER} is missing; run: apt-get install -y nats-server`;
+  return serverForBlock('the second nats-server', { missing, needs: 'nats', start: () => startNatsServer(), startTimeoutMs: 120_000 });
 }

@@ -19,3 +19,31 @@ export async function until(cond: () => boolean | Promise<boolean>, ms = 20_000,
 }
 
 export { sleep } from './evbus.ts';
+
+/**
+ * Sends `<prefix>0`, `<prefix>1`, ... from `senders` concurrent loops (each waits for its send to resolve) until
+ * `ready()` holds, runs `crash()`, and goes on until `after` more sends have started. A send that rejects fails it.
+ * Resolves with every id whose send resolved and the ids whose send started once the crash was over.
+ */
+export async function sendThroughCrash(send: (id: string) => Promise<void>, o: { prefix: string; senders: number; ready: (confirmed: readonly string[]) => boolean; crash: () => Promise<void>; after: number; what: string }): Promise<{ confirmed: string[]; sentAfterCrash: string[] }> {
+  const confirmed: string[] = [];
+  const sentAfterCrash: string[] = [];
+  let crashed = false;
+  let i = 0;
+  let limit = Infinity;
+  const sending = Promise.all(Array.from({ length: o.senders }, async () => {
+    while (i < limit) {
+      const id = `${o.prefix}${i++}`;
+      if (crashed) sentAfterCrash.push(id);
+      await send(id);
+      confirmed.push(id);
+    }
+  }));
+  sending.catch(() => undefined); // awaited below; a failure while waiting for ready() must not be unhandled
+  await Promise.race([until(() => o.ready(confirmed), 60_000, o.what), sending]);
+  await o.crash();
+  crashed = true;
+  limit = i + o.after;
+  await sending;
+  return { confirmed, sentAfterCrash };
+}

@@ -22,10 +22,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { connect } from 'amqplib';
-import { afterAll, beforeAll, it } from 'vitest';
+import type { it } from 'vitest';
 import { freePort } from './free-port.ts';
 import { isAlive, killGroup, spawnGuarded, type GuardedProcess } from './guarded-process.ts';
-import { itWith } from './services.ts';
+import { serverForBlock } from './services.ts';
 
 const run = promisify(execFile);
 /** The real server script and CLI (Debian's /usr/sbin ones are wrappers that su to the rabbitmq user). */
@@ -228,27 +228,9 @@ export async function startRabbitMqNode(opts: StartOptions = {}): Promise<Rabbit
 }
 
 /**
- * For a describe block: one node for the block, started in its beforeAll and removed in its afterAll, and the `it`
- * its tests use. The tests need the machine broker too (itWith('rabbitmq')); without Debian's rabbitmq-server they
- * skip locally and fail under CI=true. A node that does not start fails the block's tests, with its log tail.
+ * For a describe block: one node for the block (its beforeAll / afterAll) and the `it` its tests use. They need the
+ * machine broker too; without Debian's rabbitmq-server they skip locally and fail under CI=true.
  */
-export function secondRabbitMqNode(): { readonly it: typeof it; readonly node: RabbitMqNode } {
-  const support = rabbitMqNodeSupport();
-  if (!support.available && process.env.CI === 'true') throw new Error(`CI=true and ${support.reason}`);
-  const machine = itWith('rabbitmq');
-  const enabled = support.available && machine === it;
-  let node: RabbitMqNode | undefined;
-  beforeAll(async () => {
-    if (enabled) node = await startRabbitMqNode();
-  }, 180_000);
-  afterAll(async () => {
-    await node?.cleanup();
-  }, 120_000);
-  return {
-    it: enabled ? it : (it.skip as unknown as typeof it),
-    get node() {
-      if (!node) throw new Error('the second RabbitMQ node is not running (see the beforeAll error)');
-      return node;
-    },
-  };
+export function secondRabbitMqNode(): { readonly it: typeof it; readonly server: RabbitMqNode } {
+  return serverForBlock('the second RabbitMQ node', { missing: rabbitMqNodeSupport().reason, needs: 'rabbitmq', start: () => startRabbitMqNode(), startTimeoutMs: 180_000 });
 }

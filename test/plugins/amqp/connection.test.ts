@@ -169,7 +169,7 @@ describe('hub.amqp.connection over a list: a second RabbitMQ node (started by th
   const it = second.it;
 
   it('moves to the next broker when its node is killed mid-stream; every confirmed message is received or on the dead node\'s disk', async () => {
-    const node = second.node;
+    const node = second.server;
     const h = await t.start();
     const conn = h.amqp.connection.open({ urls: [node.url(), url(BROKER.port)], minBackoffMs: 20 });
     await h.amqp.topology.declare(conn, { queues: [{ name: 'failover', type: 'quorum' }] });

@@ -5,7 +5,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import type { Hub } from '../../../src/index.ts';
 import type { QueueMessage, TransportConsumer } from '../../../plugins/queue/_lib/types.ts';
 import { itWith } from '../../helpers/services.ts';
-import { queueHub, until } from '../../helpers/queue.ts';
+import { queueHub, sendThroughCrash, until } from '../../helpers/queue.ts';
 import { secondNatsServer } from '../../helpers/nats-server.ts';
 
 const it = itWith('nats');
@@ -107,25 +107,13 @@ describe('hub.queue.nats over a list of servers: a second nats-server (started b
       await new Promise((r) => setTimeout(r, 2));
     });
     const p = await hub.queue.init.producer('nats', { queue: q, servers });
-    const acked: string[] = [];
-    const sentAfterCrash: string[] = [];
-    let crashed = false;
-    let i = 0;
-    let limit = Infinity; // sends go on until 300 more have started after the crash
-    const sending = Promise.all(Array.from({ length: 8 }, async () => {
-      while (i < limit) {
-        const id = `n${i++}`;
-        if (crashed) sentAfterCrash.push(id);
-        await p.send(id, { id });
-        acked.push(id);
-      }
-    }));
-    await until(() => acked.length > 300 && got.size > 0, 60_000, 'traffic through the second server');
-    await server.kill();
-    crashed = true;
-    limit = i + 300;
-    await sending;
-    expect(acked).toHaveLength(limit); // none failed: the ones in flight at the crash were published again
+    const { confirmed: acked, sentAfterCrash } = await sendThroughCrash((id) => p.send(id, { id }), {
+      prefix: 'n', senders: 8, after: 300, what: 'traffic through the second server',
+      ready: (sent) => sent.length > 300 && got.size > 0,
+      crash: () => server.kill(),
+    });
+    // none failed: the ones in flight at the crash were published again
+    expect(sentAfterCrash).toHaveLength(300);
     // the consumer moved too: everything sent after the crash reached it through the machine's server
     await until(() => sentAfterCrash.every((id) => got.has(id)), 60_000, 'the messages sent after the crash');
 
