@@ -11,11 +11,12 @@ import { leaseOf } from './_lib/lease-of.ts';
 import { QueueConsumer, type QueueConsumerOptions } from './_lib/queue-consumer.ts';
 import type { AmqpConnection, AmqpConsumeOptions, AmqpConsumer, AmqpHandler } from './_lib/types.ts';
 
-const KEYS = ['prefetch', 'noAck', 'exclusive', 'consumerTag', 'arguments', 'maxRedeliveries', 'onFailure', 'label'];
+const KEYS = ['prefetch', 'noAck', 'exclusive', 'consumerTag', 'arguments', 'maxRedeliveries', 'onFailure', 'label', 'subscribeTimeoutMs'];
 
 /**
  * Subscribes `handler` to `queue`; resolves once subscribed (waiting for the connection if needed). Rejects with
- * TSPOP_ERR_AMQP_TOPOLOGY when the queue does not exist (declare it first) or another connection holds it exclusively.
+ * TSPOP_ERR_AMQP_TOPOLOGY when the queue does not exist (declare it first), another connection holds it exclusively,
+ * or the broker does not answer the subscribe within `subscribeTimeoutMs`.
  */
 export async function consume(hub: Hub, conn: AmqpConnection, queue: string, handler: AmqpHandler, opts: AmqpConsumeOptions = {}): Promise<AmqpConsumer> {
   const lease = leaseOf(conn, 'hub.amqp.consumer.consume');
@@ -63,6 +64,7 @@ function consumerOptions(opts: AmqpConsumeOptions, label: string): QueueConsumer
     arguments: opts.arguments === undefined ? undefined : { ...opts.arguments },
     maxRedeliveries: int(opts.maxRedeliveries, 'maxRedeliveries', 5, 0, 1_000_000),
     onFailure: opts.onFailure ?? 'requeue',
+    subscribeTimeoutMs: int(opts.subscribeTimeoutMs, 'subscribeTimeoutMs', 30_000, 1, 600_000),
   };
 }
 

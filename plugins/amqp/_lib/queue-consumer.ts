@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel, ChannelModel, ConsumeMessage, Options } from 'amqplib';
 import { backoffDelay } from '../../../src/backoff.ts';
-import { within } from '../../../src/with-timeout.ts';
+import { within, withTimeout } from '../../../src/with-timeout.ts';
 import type { Logger } from '../../../src/types.ts';
 import { AmqpHandlerError, AmqpTopologyError } from '../_errors.ts';
 import { replyCodeOf, replyTextOf, safeText } from './broker-error.ts';
@@ -33,7 +33,11 @@ export interface QueueConsumerOptions {
   readonly arguments: Record<string, unknown> | undefined;
   readonly maxRedeliveries: number;
   readonly onFailure: 'requeue' | 'nack';
+  readonly subscribeTimeoutMs: number;
 }
+
+/** basic.consume got no answer in time (the broker's channel is stuck, e.g. on a quorum queue without a leader). */
+class SubscribeTimeout extends Error {}
 
 export class QueueConsumer implements AmqpConsumer, ChannelUser {
   readonly kind = 'consumer' as const;
@@ -125,12 +129,19 @@ export class QueueConsumer implements AmqpConsumer, ChannelUser {
       if (!this.#o.noAck) await opened.prefetch(this.#o.prefetch);
       const options: Options.Consume = { noAck: this.#o.noAck, exclusive: this.#o.exclusive, consumerTag: this.consumerTag, arguments: this.#o.arguments };
       this.#ch = opened;
-      await opened.consume(this.queue, (msg) => this.#deliver(opened, msg), options);
+      // amqplib waits for consume-ok for ever; a broker that never answers must not hang consume() or a re-subscribe
+      await withTimeout(opened.consume(this.queue, (msg) => this.#deliver(opened, msg), options), this.#o.subscribeTimeoutMs,
+        `basic.consume on queue "${this.queue}"`, (m) => new SubscribeTimeout(m));
     } catch (err) {
       if (ch && this.#ch === ch) this.#ch = undefined;
       if (ch) void within(ch.close().catch(() => undefined), 1000);
       this.#opening = false;
       const cause = this.#lastChannelError ?? err;
+      if (this.#state === 'starting' && err instanceof SubscribeTimeout) {
+        this.#stop();
+        this.#settleFirst(new AmqpTopologyError(`amqp consumer ${this.#o.label}: the broker did not answer basic.consume on queue "${this.queue}" within ${this.#o.subscribeTimeoutMs} ms (a quorum queue without a leader does that)`, { cause }));
+        return;
+      }
       if (this.#state === 'starting' && (replyCodeOf(cause) === 404 || replyCodeOf(cause) === 403 || replyCodeOf(cause) === 405)) {
         // the first subscribe names the problem to the caller instead of retrying a queue that is not there
         this.#stop();
@@ -160,7 +171,9 @@ export class QueueConsumer implements AmqpConsumer, ChannelUser {
   /** The channel closed: after a reconnect `ready` re-subscribes; a channel that died alone re-opens here. */
   #channelGone(ch: Channel, model: ChannelModel, connGen: number): void {
     if (this.#ch === ch) this.#ch = undefined;
-    if (!this.#active()) return;
+    // a subscribe in progress sees its own failure (the broker's close rejects its pending RPC) and retries knowing
+    // the reply code (405/404: declare first); retrying from here would race it without that knowledge
+    if (!this.#active() || this.#opening) return;
     const cause = this.#lastChannelError;
     this.#lastChannelError = undefined;
     // the connection's own close runs in this same tick

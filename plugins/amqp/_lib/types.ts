@@ -200,6 +200,11 @@ export interface AmqpConsumeOptions {
    */
   readonly onFailure?: 'requeue' | 'nack';
   readonly label?: string;
+  /**
+   * How long the broker may take to answer a subscribe (default 30000). The first one failing rejects consume();
+   * a later one (after a reconnect) is logged and tried again.
+   */
+  readonly subscribeTimeoutMs?: number;
 }
 
 /** A delivery as the handler sees it: amqplib's message, plus how often a handler failed on it already. */

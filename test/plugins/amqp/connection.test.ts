@@ -4,7 +4,9 @@
  * confirmed message lost.
  */
 import { describe, expect, it as plainIt, vi } from 'vitest';
-import { AmqpClosedError, AmqpLoginRefusedError, AmqpOptionsError, AmqpUnreachableError } from '../../../plugins/amqp/_errors.ts';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { AmqpClosedError, AmqpLoginRefusedError, AmqpOptionsError, AmqpTopologyError, AmqpUnreachableError } from '../../../plugins/amqp/_errors.ts';
 import type { AmqpDelivery } from '../../../plugins/amqp/_lib/types.ts';
 import { itWith } from '../../helpers/services.ts';
 import { amqpTestContext } from '../../helpers/amqp.ts';
@@ -210,6 +212,25 @@ describe('hub.amqp.connection over a list: a second RabbitMQ node (started by th
     await vi.waitFor(() => expect(missing()).toEqual([]), { timeout: 60_000 });
     expect(drained.length).toBeGreaterThan(0); // the backlog: the drain was needed
   }, 240_000);
+
+  it('a subscribe the broker never answers (a quorum queue without a leader) rejects consume() with TSPOP_ERR_AMQP_TOPOLOGY, not a hang', async () => {
+    const node = second.server;
+    const h = await t.start();
+    const before = h.amqp.connection.open({ urls: node.url(), minBackoffMs: 20 });
+    await h.amqp.topology.declare(before, { queues: [{ name: 'leaderless', type: 'quorum' }] });
+    await before.close();
+    // the node loses track of the queue's Raft member, as RabbitMQ 3.10's ra does when it crashes before syncing
+    // names.dets (see syncMetadata): restarted, it starts an empty member that never elects a leader
+    await node.kill();
+    rmSync(join(node.dir, 'data', node.name, 'quorum', node.name, 'names.dets'));
+    await node.restart();
+    const conn = h.amqp.connection.open({ urls: node.url(), minBackoffMs: 20 });
+
+    const err = await h.amqp.consumer.consume(conn, 'leaderless', () => undefined, { subscribeTimeoutMs: 2000 }).catch((e: unknown) => e);
+
+    expect(err).toBeInstanceOf(AmqpTopologyError);
+    expect((err as Error).message).toContain('did not answer basic.consume on queue "leaderless" within 2000 ms');
+  }, 120_000);
 });
 
 describe('hub.amqp.connection options', () => {
