@@ -137,9 +137,17 @@ function structureProblem(doc: Document, text: string, lines: YamlLib.LineCounte
 
 /** Profiles as YAML (long tokens never folded) or as indented JSON, ending in a newline. */
 export function renderProfiles(data: AcctData, format: 'yaml' | 'json'): string {
+  return renderProfilesQuickly(data, format) ?? yaml().stringify(data, { lineWidth: 0, version: '1.1' });
+}
+
+/**
+ * What renderProfiles gives, when it needs no `yaml` library: JSON, or YAML of plain profiles (strings, integers,
+ * booleans, null). Linear and fast; undefined when the data needs the library's rendering.
+ */
+export function renderProfilesQuickly(data: AcctData, format: 'yaml' | 'json'): string | undefined {
   if (format === 'json') return `${JSON.stringify(data, jsonBytes, 2)}\n`;
   if (Object.keys(data).length === 0) return '{}\n';
-  return plainYaml(data) ?? yaml().stringify(data, { lineWidth: 0, version: '1.1' });
+  return plainYaml(data);
 }
 
 /** JSON has no bytes: show them the way Python's json cannot either, as base64 text. */

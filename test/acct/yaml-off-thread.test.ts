@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AcctInterruptedError, AcctYamlError } from '../../acct/_errors.ts';
 import { OFF_THREAD_CHARS, parseAcctYamlOffThread, renderProfilesOffThread } from '../../acct/_yaml-off-thread.ts';
-import { parseAcctYaml, renderProfiles } from '../../acct/_yaml.ts';
+import { parseAcctYaml, renderProfiles, renderProfilesQuickly } from '../../acct/_yaml.ts';
 
 function doc(profiles: number, extra = ''): string {
   let s = 'amqp:\n';
@@ -16,6 +16,18 @@ describe('acct YAML off the main thread', () => {
     const data = await parseAcctYamlOffThread(text, 'big.yml');
     expect(data).toEqual(parseAcctYaml(text, 'big.yml'));
     expect(await renderProfilesOffThread(data, 'yaml', text.length)).toBe(renderProfiles(data, 'yaml'));
+  });
+
+  it('renders big plain profiles in this thread and the rest in a worker, both exactly as renderProfiles', async () => {
+    const plain = parseAcctYaml(doc(20_000), 'big.yml');
+    const size = OFF_THREAD_CHARS;
+    expect(renderProfilesQuickly(plain, 'yaml')).toBeDefined();
+    expect(await renderProfilesOffThread(plain, 'yaml', size)).toBe(renderProfiles(plain, 'yaml'));
+    expect(await renderProfilesOffThread(plain, 'json', size)).toBe(renderProfiles(plain, 'json'));
+    // a multi-line value needs the yaml library: that goes to the worker
+    const mixed = parseAcctYaml(doc(20_000, 'notes:\n  p:\n    text: "two\\nlines"\n'), 'big.yml');
+    expect(renderProfilesQuickly(mixed, 'yaml')).toBeUndefined();
+    expect(await renderProfilesOffThread(mixed, 'yaml', size)).toBe(renderProfiles(mixed, 'yaml'));
   });
 
   it('brings the worker\'s coded error back as the same class, still without the source text', async () => {
