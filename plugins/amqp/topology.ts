@@ -9,7 +9,8 @@
  */
 import type { Hub } from '../../src/index.ts';
 import { leaseOf } from './_lib/lease-of.ts';
-import { TopologyRunner } from './_lib/topology-job.ts';
+import { DECLARE_TIMEOUT_MS, TopologyRunner } from './_lib/topology-job.ts';
+import { AmqpOptionsError } from './_errors.ts';
 import { topologyPlan } from './_lib/topology-spec.ts';
 import type { AmqpConnection, AmqpDeclared, AmqpTopology } from './_lib/types.ts';
 
@@ -18,16 +19,22 @@ const knownTypes = new WeakMap<object, Set<string>>();
 
 /**
  * Declares `topo` (exchanges, then queues, then bindings) once connected and again after every reconnect. Rejects
- * with TSPOP_ERR_AMQP_TOPOLOGY (`replyCode`, `replyText`: e.g. 406 when a queue exists with other arguments) or
- * TSPOP_ERR_AMQP_EXCHANGE_TYPE (the broker lacks the exchange type's plugin); a topology that failed is not kept.
+ * with TSPOP_ERR_AMQP_TOPOLOGY (`replyCode`, `replyText`: e.g. 406 when a queue exists with other arguments; or
+ * no answer within `timeoutMs`, default 30 s, per declare) or TSPOP_ERR_AMQP_EXCHANGE_TYPE (the broker lacks the
+ * exchange type's plugin); a topology that failed is not kept. After a reconnect a declare that times out is
+ * logged, and the other topologies are still declared.
  */
-export async function declare(_hub: Hub, conn: AmqpConnection, topo: AmqpTopology): Promise<AmqpDeclared> {
+export async function declare(_hub: Hub, conn: AmqpConnection, topo: AmqpTopology, opts: { timeoutMs?: number } = {}): Promise<AmqpDeclared> {
   const lease = leaseOf(conn, 'hub.amqp.topology.declare');
   const plan = topologyPlan(topo);
+  const timeoutMs = opts.timeoutMs ?? DECLARE_TIMEOUT_MS;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 600_000) {
+    throw new AmqpOptionsError(`hub.amqp.topology.declare: timeoutMs must be an integer 1-600000 (ms), got ${JSON.stringify(opts.timeoutMs)}`);
+  }
   const shared = lease.shared;
   let types = knownTypes.get(shared);
   if (!types) knownTypes.set(shared, (types = new Set()));
-  const runner = new TopologyRunner(plan, shared.settings, types);
+  const runner = new TopologyRunner(plan, shared.settings, types, timeoutMs);
   // the first declare is the caller's: run it ourselves, then keep it for reconnects
   const first = new FirstRun(runner);
   const registration = shared.addTopology(first);

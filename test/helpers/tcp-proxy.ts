@@ -13,6 +13,8 @@ export interface CuttableProxy {
    * server keeps the old connections (and what they hold, e.g. exclusive queues) until its heartbeat gives up.
    */
   partition(): void;
+  /** Stops forwarding both ways and keeps every socket open: a peer that is there but never answers. */
+  stall(): void;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,15 @@ export async function cuttableProxy(port: number, host = '127.0.0.1'): Promise<C
         pair.upstream.unpipe(pair.client);
         pair.upstream.pause();
         pair.client.resetAndDestroy();
+      }
+    },
+    stall: () => {
+      for (const pair of pairs) {
+        pair.silent = true;
+        pair.client.unpipe(pair.upstream);
+        pair.upstream.unpipe(pair.client);
+        pair.client.pause();
+        pair.upstream.pause();
       }
     },
     close: () => new Promise<void>((r) => {

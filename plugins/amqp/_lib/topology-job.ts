@@ -7,7 +7,7 @@
  * exchange of a non-builtin type is first declared once on a connection of its own.
  */
 import { connect, type Channel, type ChannelModel } from 'amqplib';
-import { within } from '../../../src/with-timeout.ts';
+import { within, withTimeout } from '../../../src/with-timeout.ts';
 import { AmqpExchangeTypeError, AmqpTopologyError } from '../_errors.ts';
 import { replyCodeOf, replyTextOf, safeText } from './broker-error.ts';
 import type { ConnectSettings } from './connect-settings.ts';
@@ -15,14 +15,19 @@ import { shutdownModel } from './shutdown-model.ts';
 import { BUILTIN_EXCHANGE_TYPES, EXCHANGE_TYPE_PLUGINS, type ExchangeDecl, type QueueDecl, type TopologyPlan } from './topology-spec.ts';
 import type { TopologyJob } from './shared-connection.ts';
 
+/** How long one declare may wait for the broker's answer (RabbitMQ never answers some, e.g. on a leaderless quorum queue). */
+export const DECLARE_TIMEOUT_MS = 30_000;
+
 export class TopologyRunner implements TopologyJob {
   readonly #plan: TopologyPlan;
+  readonly #timeoutMs: number;
   readonly #settings: ConnectSettings;
   /** Exchange types shared by every job of one connection, once probed. */
   readonly #knownTypes: Set<string>;
 
-  constructor(plan: TopologyPlan, settings: ConnectSettings, knownTypes: Set<string>) {
+  constructor(plan: TopologyPlan, settings: ConnectSettings, knownTypes: Set<string>, timeoutMs = DECLARE_TIMEOUT_MS) {
     this.#plan = plan;
+    this.#timeoutMs = timeoutMs;
     this.#settings = settings;
     this.#knownTypes = knownTypes;
   }
@@ -56,7 +61,7 @@ export class TopologyRunner implements TopologyJob {
       return;
     }
     try {
-      await (await scratch.get()).checkQueue(q.name);
+      await this.#answered((async () => void (await (await scratch.get()).checkQueue(q.name)))());
       return;
     } catch (err) {
       scratch.lost();
@@ -68,11 +73,16 @@ export class TopologyRunner implements TopologyJob {
 
   async #step(what: string, fn: () => Promise<void>, scratch: ScratchChannel): Promise<void> {
     try {
-      await fn();
+      // a reconnect redeclares every topology in turn: one the broker never answers must not stall the others
+      await this.#answered(fn());
     } catch (err) {
       scratch.lost();
       throw this.#error(what, err);
     }
+  }
+
+  #answered(p: Promise<void>): Promise<void> {
+    return withTimeout(p, this.#timeoutMs, 'declare', () => new Error(`the broker did not answer within ${this.#timeoutMs} ms`));
   }
 
   #error(what: string, err: unknown): Error {

@@ -9,6 +9,7 @@ import type { AmqpConnection } from '../../../plugins/amqp/_lib/types.ts';
 import { itWith } from '../../helpers/services.ts';
 import { amqpTestContext } from '../../helpers/amqp.ts';
 import { BROKER, rabbitmqctl } from '../../helpers/rabbitmq.ts';
+import { cuttableProxy } from '../../helpers/tcp-proxy.ts';
 
 const it = itWith('rabbitmq');
 const t = amqpTestContext();
@@ -27,6 +28,24 @@ async function queueTypes(): Promise<Record<string, string>> {
 }
 
 describe('hub.amqp.topology.declare', () => {
+  it('a declare the broker never answers fails after timeoutMs with a coded error naming what was declared', async () => {
+    const hub = await t.start();
+    const proxy = await cuttableProxy(5672);
+    const conn = hub.amqp.connection.open({ host: '127.0.0.1', port: proxy.port, vhost: t.vhost, minBackoffMs: 20, heartbeat: 60 });
+    try {
+      await conn.whenConnected(20_000);
+      proxy.stall();
+      const err = await hub.amqp.topology.declare(conn, { queues: [{ name: 't-unanswered' }] }, { timeoutMs: 500 }).catch((e: unknown) => e as Error);
+      expect(err).toBeInstanceOf(AmqpTopologyError);
+      expect(err.message).toContain('queue "t-unanswered"');
+      expect(err.message).toContain('did not answer within 500 ms');
+      await expect(hub.amqp.topology.declare(conn, { queues: [] }, { timeoutMs: 0 })).rejects.toBeInstanceOf(AmqpOptionsError);
+    } finally {
+      await conn.close();
+      await proxy.close();
+    }
+  });
+
   it('declares exchanges, queues with their arguments (quorum, stream, max-length) and bindings', async () => {
     const conn = await open();
 
