@@ -99,7 +99,9 @@ export async function run(): Promise<void> {
     console.log('  (pop 8.2 on Python 3.11: 2.7 µs per hub call, 3.9 µs with a pre contract)');
     await hub.close();
 
-    section('hub creation + adding a sub (goal: 1000 files under 300 ms)');
+    // in this process every import goes through tsx's hooks (npm run bench runs under tsx), so eager figures here
+    // are not what a host sees: loader.bench.ts measures eager loading in fresh plain-Node processes
+    section('hub creation + adding a sub, in this process under tsx (lazy goal: 1000 files under 300 ms; eager: see the loader section)');
     for (const ext of ['ts', 'js'] as const) {
       for (const count of [10, 100, 1000]) {
         const dir = join(root, `p${count}${ext}`);
@@ -119,10 +121,7 @@ export async function run(): Promise<void> {
           await h.close();
         }, 3);
         report(lazy);
-        if (count === 1000) {
-          const verdict = (m: { nsPerOp: number }) => (m.nsPerOp < 300e6 ? 'met' : 'MISSED');
-          console.log(`  1000 .${ext} files under 300 ms: lazy ${verdict(lazy)}, eager ${verdict(eager)}`);
-        }
+        if (count === 1000) console.log(`  1000 .${ext} files, lazy, under 300 ms: ${lazy.nsPerOp < 300e6 ? 'met' : 'MISSED'}`);
       }
     }
   } finally {
