@@ -43,10 +43,11 @@ async function readKeyFile(file: string): Promise<string> {
 function promptKey(question: string): Promise<string> {
   return new Promise((resolve) => {
     const stdin = process.stdin;
-    process.stderr.write(question);
     let key = '';
     const wasRaw = stdin.isRaw;
+    // echo off before the question shows: a key typed (or pasted) the moment it appears must not be echoed
     stdin.setRawMode(true);
+    process.stderr.write(question);
     stdin.resume();
     const done = (): void => {
       stdin.off('data', onData);
