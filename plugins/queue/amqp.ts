@@ -8,7 +8,8 @@
  * to binding_key, then '#' with an exchange or the queue name without one); `host`, `port`, `auth` {user,
  * password} (defaults: RMQ_HOST or 127.0.0.1, 5672, RMQ_USER / RMQ_PASS or guest/guest); `urls` (a list of
  * amqp:// URLs: a cluster, failed over in turn); `vhost`; `queue_type` ('quorum' for a replicated queue);
- * `queue_arguments`; consumers also `prefetch` (10), `maxDeliveries` (5: then the queue's dead-letter exchange
+ * `queue_arguments`; consumers also `concurrency` (1: handlers at
+ * once, started in delivery order), `prefetch` (the concurrency), `maxDeliveries` (5: then the queue's dead-letter exchange
  * gets it, or it is dropped), `deadLetterExchange`.
  */
 import type { Hub } from '../../src/index.ts';
@@ -18,6 +19,7 @@ import { consumerLimits, optionalString, positiveInt, queueName, toBuffer } from
 import type { MessageHandler, QueueMessage, SendOptions, TransportConsumer, TransportOptions, TransportProducer } from './_lib/types.ts';
 import { amqpConnectOptions, amqpTopology, exchangeOf } from './_lib/amqp-options.ts';
 import { sharedDyne } from './_lib/dyne.ts';
+import { Limiter } from './_lib/limiter.ts';
 
 interface AmqpLayer {
   connection: { open(opts: unknown): AmqpConn };
@@ -27,6 +29,21 @@ interface AmqpLayer {
 }
 interface AmqpConn {
   close(opts?: { drainMs?: number }): Promise<void>;
+  whenConnected(timeoutMs?: number): Promise<void>;
+}
+
+/**
+ * A producer or consumer is made once its broker answers: a host nothing listens on rejects after `startTimeoutMs`
+ * (30 s) with TSPOP_ERR_AMQP_UNREACHABLE, a refused login or missing vhost at once; once made, outages are waited out.
+ */
+async function connected(conn: AmqpConn, where: string, opts: TransportOptions): Promise<void> {
+  const ms = positiveInt(where, 'startTimeoutMs', opts.startTimeoutMs, 30_000);
+  try {
+    await conn.whenConnected(ms);
+  } catch (err) {
+    await conn.close().catch(() => undefined);
+    throw mapError(err, where);
+  }
 }
 interface AmqpPub {
   publish(exchange: string, routingKey: string, body: Buffer, opts?: Record<string, unknown>): Promise<void>;
@@ -63,6 +80,7 @@ export async function producer(hub: Hub, opts: TransportOptions): Promise<Transp
   if (!exchange && !queue) throw new QueueConfigError(`${where}: give "exchange" or "queue"`);
   const routingKey = optionalString(where, 'routing_key', opts.routing_key) ?? optionalString(where, 'binding_key', opts.binding_key) ?? (exchange ? '#' : queue);
   const conn = amqp.connection.open(amqpConnectOptions(where, opts, `queue/${exchange?.name ?? queue}`));
+  await connected(conn, where, opts);
   try {
     await amqp.topology.declare(conn, amqpTopology(where, opts, exchange, 'producer'));
   } catch (err) {
@@ -96,8 +114,11 @@ export async function consumer(hub: Hub, opts: TransportOptions): Promise<Transp
   const queue = queueName(where, opts);
   const exchange = exchangeOf(where, opts.exchange);
   const { maxDeliveries, concurrency } = consumerLimits(where, opts);
-  const prefetch = positiveInt(where, 'prefetch', opts.prefetch, Math.max(10, concurrency));
+  // the broker sends no more than run at once unless asked: a stop then waits only for the handlers running
+  const prefetch = positiveInt(where, 'prefetch', opts.prefetch, concurrency);
+  const limiter = new Limiter(concurrency);
   const conn = amqp.connection.open(amqpConnectOptions(where, opts, `queue/${queue}`));
+  await connected(conn, where, opts);
   try {
     await amqp.topology.declare(conn, amqpTopology(where, opts, exchange, 'consumer'));
   } catch (err) {
@@ -124,12 +145,14 @@ export async function consumer(hub: Hub, opts: TransportOptions): Promise<Transp
           queue, body: d.content, contentType: d.properties.contentType, headers: d.properties.headers ?? {}, id: d.properties.messageId,
           routingKey: d.fields.routingKey, redelivered: d.fields.redelivered || d.redeliveries > 0, deliveryCount: d.redeliveries + 1, raw: d,
         };
-        running++;
-        try {
-          return await handler(msg);
-        } finally {
-          running--;
-        }
+        return limiter.run(async () => {
+          running++;
+          try {
+            return await handler(msg);
+          } finally {
+            running--;
+          }
+        });
       }, { prefetch, maxRedeliveries: maxDeliveries - 1, onFailure: opts.queue_type === 'quorum' ? 'nack' : 'requeue', label: `queue/${queue}` });
     },
     stop,

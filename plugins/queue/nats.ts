@@ -150,6 +150,12 @@ export async function consumer(hub: Hub, opts: TransportOptions): Promise<Transp
     loop = (async () => {
       const slots = new Set<Promise<void>>();
       for await (const m of it) {
+        // stopping: what was fetched but not started goes back to the server now, so stop() waits only for the
+        // handlers already running (not for `prefetch` more)
+        if (listening !== handler) {
+          m.nak();
+          continue;
+        }
         const p = inFlight.run(() => handle(handler, m, nc.getServer())).finally(() => slots.delete(p));
         slots.add(p);
         if (slots.size >= concurrency) await Promise.race(slots);

@@ -159,12 +159,16 @@ describe('acct edit', () => {
     const go = join(dir, 'go');
     const slow = editor(dir, `touch "${started}"\nwhile [ ! -e "${go}" ]; do sleep 0.05; done\nsed -i "s/guest/mine/" "$1"\ncp "${later}" "${out}"`);
     const first = run(['edit', 'creds.yml.fernet', '--output-file', out], dir, { ACCT_KEY: key, EDITOR: slow });
-    await until(() => existsSync(started));
-    // a second edit writing to the same output waits for nobody: it is refused
-    const second = await run(['edit', 'other.fernet', '--output-file', out], dir, { ACCT_KEY: key, EDITOR: editor(dir, 'true') });
+    let second: Run;
+    try {
+      await until(() => existsSync(started));
+      // a second edit writing to the same output waits for nobody: it is refused
+      second = await run(['edit', 'other.fernet', '--output-file', out], dir, { ACCT_KEY: key, EDITOR: editor(dir, 'true') });
+    } finally {
+      writeFileSync(go, ''); // the first edit's editor must end whatever happened, or its process outlives the test
+    }
     expect(second.code).toBe(1);
     expect(second.stderr).toContain('TSPOP_ERR_ACCT_LOCKED');
-    writeFileSync(go, '');
     const r = await first;
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('TSPOP_ERR_ACCT_CONFLICT');

@@ -1,9 +1,13 @@
 /** What a driver or broker error means for us, read from amqplib's errors; and their text, safe to print. */
 import { describeError } from '../../../src/describe-error.ts';
 
-/** A login the broker refused (wrong user or password, or the user may not use the vhost). */
+/** A login the broker refused (wrong user or password, the user may not use the vhost, or there is no such vhost). */
 export function isLoginRefused(err: unknown): boolean {
-  return /ACCESS[-_]REFUSED/.test(describeError(err)) || (err as { code?: unknown } | null)?.code === 403;
+  const text = describeError(err);
+  // the broker closes the connection at connection.open (530) for a vhost that does not exist or that the user may
+  // not use; amqplib reports only that the open was answered with a close
+  return /ACCESS[-_]REFUSED/.test(text) || /NOT[-_]ALLOWED/.test(text) || /Expected ConnectionOpenOk; got <ConnectionClose/.test(text)
+    || (err as { code?: unknown } | null)?.code === 403;
 }
 
 /** The AMQP reply code a channel or connection was closed with (404, 406, 320 ...), when there is one. */

@@ -6,7 +6,7 @@
  */
 import type { Hub } from '../../../src/types.ts';
 import { describeError } from '../../../src/errors.ts';
-import { QueueConfigError } from '../_errors.ts';
+import { QueueConfigError, QueueStateError } from '../_errors.ts';
 import type { QueueMessage, TransportConsumer, TransportProducer } from '../_lib/types.ts';
 import { queueHub } from './default-hub.ts';
 import { decode, encode } from './codec.ts';
@@ -52,6 +52,9 @@ function entries(config: QueueConfig, type: 'consumer' | 'producer'): QueueConfi
   for (const [i, e] of list.entries()) {
     if (typeof e !== 'object' || e === null) throw new QueueConfigError(`queue_config[${i}] must be an object`);
     const entry = e as QueueConfigEntry;
+    if (entry.type !== 'consumer' && entry.type !== 'producer') {
+      throw new QueueConfigError(`queue_config[${i}]${typeof entry.name === 'string' ? ` "${entry.name}"` : ''}: "type" must be "consumer" or "producer", got ${JSON.stringify(entry.type)}`);
+    }
     if (entry.type !== type) continue;
     if (typeof entry.name !== 'string' || entry.name === '') throw new QueueConfigError(`queue_config[${i}]: "name" must be a non-empty string`);
     if (seen.has(entry.name)) throw new QueueConfigError(`queue_config: two ${type}s are named "${entry.name}"`);
@@ -94,8 +97,15 @@ export class QueueConsumer extends QueueEntry {
   /** Calls `callback(body, message)` per message (body: the decoded JSON); acks when it resolves. */
   async listen(callback: ListenCallback): Promise<void> {
     if (typeof callback !== 'function') throw new QueueConfigError(`consumer "${this.name}": listen() needs a callback`);
+    // a second callback would consume beside the first, and outlive stopConsuming()
+    if (this.#callback) throw new QueueStateError(`consumer "${this.name}" is already listening; stopConsuming() first`);
     this.#callback = callback;
-    await this.#start();
+    try {
+      await this.#start();
+    } catch (err) {
+      this.#callback = undefined;
+      throw err;
+    }
   }
 
   async #start(): Promise<void> {
@@ -131,6 +141,7 @@ export class QueueConsumer extends QueueEntry {
   async stopConsuming(): Promise<void> {
     const c = this.#consumer;
     this.#consumer = undefined;
+    this.#callback = undefined;
     await c?.close();
   }
 }
@@ -155,7 +166,13 @@ export class QueueProducer extends QueueEntry {
   /** Publishes `message` (objects as JSON) persistently; resolves on the broker's confirm. */
   async publish(message: unknown, properties: { headers?: Record<string, unknown>; routingKey?: string; id?: string } = {}): Promise<void> {
     const p = await this.connect();
-    const { body, contentType } = encode(message);
+    let encoded;
+    try {
+      encoded = encode(message);
+    } catch (cause) {
+      throw new QueueConfigError(`producer "${this.name}": publish() takes JSON-serialisable data (${(cause as Error).message})`, { cause });
+    }
+    const { body, contentType } = encoded;
     await p.send(body, { contentType: typeof message === 'string' ? 'application/json' : contentType, ...properties });
   }
 

@@ -75,7 +75,8 @@ export class ConsumerFactory {
     if (typeof queueType !== 'string' || queueType === '') throw new QueueConfigError('ConsumerFactory: the queue type must be a transport name');
     this.queueType = queueType;
     this.port = opts.port;
-    this.#opts = opts;
+    const { port: _port, ...rest } = opts;
+    this.#opts = rest;
   }
 
   /** `consumers.route('queue_1', async (msg) => ...)`, or as a decorator factory: `consumers.route('queue_1')(fn)`. */
@@ -84,7 +85,10 @@ export class ConsumerFactory {
   route(name: string, handler?: StreamtoolsHandler): StreamtoolsHandler | ((h: StreamtoolsHandler) => StreamtoolsHandler) {
     const add = (h: StreamtoolsHandler): StreamtoolsHandler => {
       if (typeof h !== 'function') throw new QueueConfigError(`ConsumerFactory.route("${name}"): the handler must be a function`);
-      this.instances.push(new CONSUMER_LOOPS[this.queueType]!(name, this.#opts));
+      const loop = new CONSUMER_LOOPS[this.queueType]!(name, this.#opts);
+      // `port` is streamtools' HTTP server port: an AMQP or NATS loop must not take it for its broker's
+      if (this.port !== undefined && loop.transport === 'http') loop.configure({ port: this.port });
+      this.instances.push(loop);
       this.handlers.push(h);
       return h;
     };
@@ -113,6 +117,7 @@ export class ConsumerRunner {
   readonly host: string | undefined;
   readonly #signals: readonly NodeJS.Signals[];
   readonly #log: Logger;
+  readonly #serve: { port?: number; host?: string };
   #stopped: Promise<void> | undefined;
   #release: (() => void) | undefined;
   #started: Promise<void> | undefined;
@@ -125,6 +130,8 @@ export class ConsumerRunner {
     this.handlers = opts.handlers;
     this.port = opts.port ?? 9000;
     this.host = opts.host;
+    // given explicitly, the runner's port and host are where its HTTP consumers serve (as streamtools' runner)
+    this.#serve = { ...(opts.port !== undefined ? { port: opts.port } : {}), ...(opts.host !== undefined ? { host: opts.host } : {}) };
     this.#signals = opts.signals ?? ['SIGINT', 'SIGTERM'];
     this.#log = opts.logger ?? createConsoleLogger();
   }
@@ -145,6 +152,7 @@ export class ConsumerRunner {
       this.#started = (async () => {
         for (let i = 0; i < this.consumers.length; i++) {
           const c = this.consumers[i] as ConsumerLoop;
+          if (c.transport === 'http' && !c.initialized && Object.keys(this.#serve).length > 0) c.configure(this.#serve);
           await c.init();
           await c.handler(this.handlers[i] as StreamtoolsHandler);
         }

@@ -81,9 +81,10 @@ export class ConsumerLoop {
   readonly type: string;
   readonly transport: string;
   readonly queueName: string;
-  readonly #opts: StreamtoolsOptions;
+  #opts: StreamtoolsOptions;
   #consumer: TransportConsumer | undefined;
   #pending: StreamtoolsHandler | undefined;
+  #handled = false;
 
   constructor(type: string, queueName: string, opts: StreamtoolsOptions = {}) {
     if (typeof queueName !== 'string' || queueName === '') throw new QueueConfigError(`CONSUMER_LOOPS.${type}: the queue name must be a non-empty string`);
@@ -93,26 +94,52 @@ export class ConsumerLoop {
     this.#opts = opts;
   }
 
+  /** Adds transport options before init() (ConsumerRunner gives an HTTP consumer its port and host). */
+  configure(opts: Record<string, unknown>): this {
+    if (this.#consumer) throw new QueueStateError(`${this.type} consumer for "${this.queueName}": configure() before init()`);
+    this.#opts = { ...this.#opts, ...opts };
+    return this;
+  }
+
+  get initialized(): boolean {
+    return this.#consumer !== undefined;
+  }
+
   async init(): Promise<this> {
     if (this.#consumer) return this;
     const { hub, rest } = split(this.#opts);
     const h = hub ?? (await queueHub());
     this.#consumer = await h.queue.init.consumer(this.transport, streamtoolsOptions(this.transport, this.queueName, rest));
-    if (this.#pending) await this.handler(this.#pending);
+    const pending = this.#pending;
+    this.#pending = undefined;
+    if (pending) await this.#listen(pending);
     return this;
   }
 
-  /** Starts calling `fn` for each message (the decorator-free `@consumer()`); resolves once subscribed. */
+  /**
+   * Starts calling `fn` for each message (the decorator-free `@consumer()`); resolves once subscribed. One handler
+   * per loop: a second is TSPOP_ERR_QUEUE_STATE (it would consume beside the first, unseen).
+   */
   async handler(fn: StreamtoolsHandler): Promise<void> {
     if (typeof fn !== 'function') throw new QueueConfigError(`${this.type} consumer for "${this.queueName}": the handler must be a function`);
+    if (this.#handled) throw new QueueStateError(`${this.type} consumer for "${this.queueName}" already has a handler; make another consumer loop for another one`);
+    this.#handled = true;
     if (!this.#consumer) {
       // registered before init() (a class decorator runs at definition time): starts when init() runs
       this.#pending = fn;
       return;
     }
-    this.#pending = undefined;
+    await this.#listen(fn);
+  }
+
+  async #listen(fn: StreamtoolsHandler): Promise<void> {
     const handle: MessageHandler = (m) => fn(decode(m), m);
-    await this.#consumer.listen(handle);
+    try {
+      await (this.#consumer as TransportConsumer).listen(handle);
+    } catch (err) {
+      this.#handled = false;
+      throw err;
+    }
   }
 
   /** A method decorator: `@loop.consumer() async onOrder(msg) {}` (legacy or standard decorators). */
@@ -158,7 +185,11 @@ export function consumer(loop: ConsumerLoop): MethodDecoratorLike {
     const ctx = context as { kind?: string; addInitializer?: (f: (this: unknown) => void) => void; static?: boolean };
     if (ctx?.kind === 'method' && typeof target === 'function') {
       const fn = target as StreamtoolsHandler;
+      let bound = false;
       ctx.addInitializer?.(function init(this: unknown) {
+        // the loop has one handler: the first instance made gets the messages
+        if (bound) return;
+        bound = true;
         void loop.handler((msg, m) => fn.call(this, msg, m));
       });
       return;

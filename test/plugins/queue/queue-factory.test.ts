@@ -4,7 +4,9 @@
  * Also `exchange.create: false`: the exchange must exist and is never declared.
  */
 import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
-import { KVStore, QueueFactory, QueueTopologyError, type Hub, type QueueMessage } from '../../../src/index.ts';
+import { ConsumerFactory, ConsumerRunner, KVStore, PRODUCERS, QueueFactory, QueueTopologyError, setQueueHub, type Hub, type QueueMessage } from '../../../src/index.ts';
+import { deadPort } from '../../helpers/tcp-proxy.ts';
+import { freePort } from '../../helpers/free-port.ts';
 import { itWith, requireService } from '../../helpers/services.ts';
 import { createVhost, deleteVhost, rabbitmqctl } from '../../helpers/rabbitmq.ts';
 import { queueHub, until } from '../../helpers/queue.ts';
@@ -137,3 +139,82 @@ describe('exchange.create: false (clc_msa_utils)', () => {
     await expect(f.createProducers(config)).rejects.toMatchObject({ code: 'TSPOP_ERR_QUEUE_CONFIG', message: expect.stringContaining('exchange.create') });
   });
 });
+
+describe('what a clc_msa_utils user does next', () => {
+  it('a queue_config of several producers, made at once in a fresh hub (the amqp layer is added once)', async () => {
+    ({ hub } = await queueHub());
+    const f = new QueueFactory({ hub });
+    cleanup.push(() => f.close());
+    const config = ['a', 'b', 'c'].map((n) => ({ name: n, type: 'producer', queue: `many.${n}`, vhost }));
+    expect(Object.keys(await f.createProducers(config)).sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('handles one message at a time, in order, unless concurrency says otherwise', async () => {
+    ({ hub } = await queueHub());
+    const f = new QueueFactory({ hub });
+    cleanup.push(() => f.close());
+    const config = [
+      { name: 'in', type: 'consumer', queue: 'in-order', vhost },
+      { name: 'out', type: 'producer', queue: 'in-order', vhost },
+    ];
+    const consumers = await f.createConsumers(config);
+    const producers = await f.createProducers(config);
+    for (let i = 0; i < 8; i++) await producers.out!.publish({ i });
+    let running = 0;
+    let most = 0;
+    const order: number[] = [];
+    await consumers.in!.listen(async (body) => {
+      most = Math.max(most, ++running);
+      await new Promise((r) => setTimeout(r, 30));
+      order.push((body as { i: number }).i);
+      running--;
+    });
+    await until(() => order.length === 8, 30_000, 'eight messages');
+    expect(most).toBe(1);
+    expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    await expect(consumers.in!.listen(() => undefined)).rejects.toMatchObject({ code: 'TSPOP_ERR_QUEUE_STATE' });
+  });
+
+  it('a broker that is not there, or a vhost that does not exist, fails with a coded error instead of hanging', async () => {
+    ({ hub } = await queueHub());
+    const port = await deadPort();
+    await expect(hub.queue.init.producer('amqp', { queue: 'x', port, startTimeoutMs: 500 })).rejects.toMatchObject({ code: 'TSPOP_ERR_AMQP_UNREACHABLE' });
+    await expect(hub.queue.init.consumer('amqp', { queue: 'x', vhost: `no-such-${vhost}` })).rejects.toMatchObject({ code: 'TSPOP_ERR_AMQP_LOGIN_REFUSED' });
+  });
+
+  it('an entry whose type is neither consumer nor producer is an error naming it, not skipped', async () => {
+    ({ hub } = await queueHub());
+    const f = new QueueFactory({ hub });
+    await expect(f.createConsumers([{ name: 'in', type: 'Consumer', queue: 'q' }])).rejects.toMatchObject({ code: 'TSPOP_ERR_QUEUE_CONFIG', message: expect.stringContaining('"in"') });
+  });
+
+  it('ConsumerFactory port is the HTTP server port: an AMQP loop from the same code still reaches its broker', async () => {
+    ({ hub } = await queueHub());
+    setQueueHub(hub);
+    const type = 'RMQIOHandler';
+    const consumers = new ConsumerFactory(type, { port: 9000, vhost });
+    const got: unknown[] = [];
+    consumers.route('routed', (msg) => void got.push(msg));
+    const port = await freePort();
+    const runner = new ConsumerRunner({ consumers: consumers.instances, handlers: consumers.handlers, port, host: '127.0.0.1', signals: [] });
+    const running = runner.run();
+    await runner.started();
+    const p = new PRODUCERS[type]!('routed', { vhost });
+    await p.init();
+    cleanup.push(() => p.close());
+    await p.send({ ok: 1 });
+    await until(() => got.length === 1);
+    await runner.stop();
+    await running;
+    // and the runner's port and host are where an HTTP consumer serves
+    const http = new ConsumerFactory('HTTPHandler');
+    http.route('web', (msg) => void got.push(msg));
+    const web = new ConsumerRunner({ consumers: http.instances, handlers: http.handlers, port, host: '127.0.0.1', signals: [] });
+    const serving = web.run();
+    await web.started();
+    expect(http.instances[0]!.port).toBe(port);
+    await web.stop();
+    await serving;
+  });
+});
+
