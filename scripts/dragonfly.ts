@@ -26,7 +26,8 @@ export default async function main(argv: readonly string[] = process.argv.slice(
   try {
     parsed = parseDragonflyArgs(argv);
   } catch (err) {
-    process.stderr.write(`dragonfly: ${describeError(err)} (try: dragonfly -h)\n`);
+    const code = TspopError.is(err) ? ` [${err.code}]` : '';
+    process.stderr.write(`dragonfly: ${describeError(err)}${code} (try: dragonfly -h)\n`);
     return 2;
   }
   const { command, options } = parsed;
