@@ -63,7 +63,9 @@ export class NodeModuleLoader implements ModuleLoader {
 
   private async import(path: string, fresh: boolean): Promise<Record<string, unknown>> {
     let file = path;
-    if (this.mode === 'transform' && TS_FILE.test(path)) {
+    // a reload compiles even where the process loads TS itself (tsx): its hooks cache the files a plugin imports,
+    // so a fresh import of the plugin alone would run with the old helpers
+    if ((this.mode === 'transform' || fresh) && TS_FILE.test(path)) {
       // stack traces and errors then name the .ts file and line (the cached copies carry inline source maps)
       if (!sourceMaps) process.setSourceMapsEnabled((sourceMaps = true));
       file = await (await this.tsCache()).modulePath(path, fresh);
