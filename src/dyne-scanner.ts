@@ -40,6 +40,8 @@ export interface DyneScanner {
 const OWN_CONF_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The running tspop package (the folder holding its package.json). */
 export const TSPOP_ROOT = packageRootOf(OWN_CONF_DIR);
+/** The running tspop's package name: another package by this name is another copy of tspop, not a project. */
+const TSPOP_NAME = readPackage(TSPOP_ROOT)?.name ?? 'tspop';
 
 interface PackageJson {
   name?: string;
@@ -96,6 +98,9 @@ export class PackageDyneScanner implements DyneScanner {
       if (seen.has(real)) return;
       seen.add(real);
       const pkg = readPackage(root);
+      // a second copy of tspop (the host's node_modules/tspop under a global install, the tspop repository as the
+      // host): its conf is this one's, defined once, and the running copy's wins since its plugins are the ones loaded
+      if (root !== TSPOP_ROOT && pkg?.name === TSPOP_NAME) return;
       try {
         projects.push({ name: pkg?.name ?? basename(root), root, confPath, conf: await loadConfFile(this.loader, confPath) });
       } catch (err) {

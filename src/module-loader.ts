@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { types } from 'node:util';
 import { withTimeout } from './with-timeout.ts';
 import { requireCjs } from './require-cjs.ts';
-import { hasTypeScriptLoader, resolveTsLoaderMode, type TsLoaderMode } from './loader/ts-loader-mode.ts';
+import { hasTypeScriptLoader, inVitestWorker, resolveTsLoaderMode, type TsLoaderMode } from './loader/ts-loader-mode.ts';
 import type { TsModuleCache } from './loader/ts-module-cache.ts';
 
 /** The file endings the transform handles (resolve-import.ts has the same; this one keeps the loader out of start-up). */
@@ -94,7 +94,8 @@ function canRequireEsm(): boolean {
   // a host that registers hooks with module.register() at run time, which cannot be seen here, turns it off
   if (process.env.TSPOP_REQUIRE_ESM === '0') return false;
   if ((process.features as { require_module?: boolean }).require_module !== true) return false;
-  if (hasTypeScriptLoader()) return false;
+  // vitest's hooks too where this copy of tspop is externalised (hasTypeScriptLoader() is then false)
+  if (hasTypeScriptLoader() || inVitestWorker()) return false;
   return !/--(?:import|loader|experimental-loader)\b/.test(`${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`);
 }
 

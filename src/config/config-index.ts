@@ -5,6 +5,8 @@ import { configError } from './config-error.ts';
 /** A CONFIG entry and the namespace it lands in (`entry.dyne ?? project`). */
 export interface ConfigRef {
   readonly project: string;
+  /** The conf file defining it, for errors: two copies of a project share its name. */
+  readonly confPath: string;
   readonly ns: string;
   readonly key: string;
   readonly entry: ConfigOption;
@@ -21,7 +23,7 @@ export function indexConfig(projects: readonly Project[]): ConfigIndex {
       let keys = index.get(ns);
       if (!keys) index.set(ns, (keys = new Map()));
       const refs = keys.get(key) ?? [];
-      refs.push({ project: project.name, ns, key, entry });
+      refs.push({ project: project.name, confPath: project.confPath, ns, key, entry });
       keys.set(key, refs);
     }
   }
@@ -33,7 +35,7 @@ export function findConfig(index: ConfigIndex, ns: string, key: string): ConfigR
   const refs = index.get(ns)?.get(key);
   if (!refs) return undefined;
   if (refs.length > 1) {
-    const who = refs.map((r) => r.project).join(' and ');
+    const who = refs.map((r) => definedBy(r.project, r.confPath)).join(' and ');
     throw configError(ConfigDefinitionError, `option ${ns}.${key} is defined twice in CONFIG, by ${who}`);
   }
   return refs[0];
@@ -42,4 +44,9 @@ export function findConfig(index: ConfigIndex, ns: string, key: string): ConfigR
 /** Every CONFIG entry landing in `ns`. */
 export function configIn(index: ConfigIndex, ns: string): ConfigRef[] {
   return [...(index.get(ns)?.keys() ?? [])].map((key) => findConfig(index, ns, key)!);
+}
+
+/** `name (conf path)`: the name alone says nothing when both definitions come from copies of one package. */
+export function definedBy(project: string, confPath: string): string {
+  return `${project} (${confPath})`;
 }

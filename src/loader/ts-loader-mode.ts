@@ -23,17 +23,33 @@ export function resolveTsLoaderMode(option: TsLoaderMode | undefined): 'transfor
 }
 
 /**
- * vitest, `tsx script.ts`, `node --import tsx`, a process that registered tsx itself (the repository's bin shims
- * set the flag below) and Node's `--experimental-transform-types` already load TS: transforming again would give a
- * plugin its own copy of modules the host has loaded. Node's strip-only mode does not count: it cannot load
+ * vitest (where it serves tspop's own modules), `tsx script.ts`, `node --import tsx`, a process that registered tsx
+ * itself (the repository's bin shims set the flag below) and Node's `--experimental-transform-types` already load TS:
+ * transforming again would give a plugin its own copy of modules the host has loaded. Node's strip-only mode does not count: it cannot load
  * decorators, enums or parameter properties, which class plugins use.
  */
 export function hasTypeScriptLoader(): boolean {
-  // vitest's own workers, not process.env.VITEST: child processes a test spawns inherit the variable, not the loader
-  if ('__vitest_worker__' in globalThis) return true;
+  // vitest's own workers, not process.env.VITEST: child processes a test spawns inherit the variable, not the loader.
+  // Only where this copy of tspop runs through vitest's transform (its sources, in the repository's own tests): an
+  // installed package is externalised, its `import()` is plain Node's and cannot load `.ts` (unless tsx's hooks
+  // are in the worker too, checked below).
+  if (inVitestWorker() && viteTransformed()) return true;
   if ((globalThis as Record<symbol, unknown>)[Symbol.for('tspop.tsx.registered')]) return true;
   if ((process.features as { typescript?: unknown }).typescript === 'transform') return true;
   const flags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
   // `tsx script.ts` re-runs node with `--import file:///.../tsx/dist/loader.mjs`
   return /(^|[\s=/])tsx(\/esm|\/cjs)?(\s|$)|--(import|loader|require)[= ]tsx|[\\/]tsx[\\/]dist[\\/]/.test(flags);
+}
+
+/** Inside a vitest worker (whether or not tspop's own code goes through its transform). */
+export function inVitestWorker(): boolean {
+  return '__vitest_worker__' in globalThis;
+}
+
+/**
+ * Whether this module was served by Vite's transform, whose `import()` loads `.ts`: Vite gives a module's
+ * `import.meta` an `env` object, Node never does.
+ */
+function viteTransformed(): boolean {
+  return (import.meta as { env?: unknown }).env !== undefined;
 }

@@ -69,7 +69,7 @@ async function addNew(real: ReturnType<typeof realHub>, o: ReturnType<typeof res
   }
   if (dirs.length === 0) {
     const known = Object.keys(Object.assign({}, ...(await scanner(real).projects()).map((p) => p.conf.DYNE))).sort();
-    throw new SubNoDirsError(`no project declares dyne "${o.dyneName}" in its conf DYNE (known dynes: ${known.join(', ') || 'none'})`);
+    throw new SubNoDirsError(`no project declares dyne "${o.dyneName}" in its conf DYNE (known dynes: ${known.join(', ') || 'none'})${await brokenConfs(real)}`);
   }
   const sub = createSub(o.subname, o.parent, dirs, projects, o);
   try {
@@ -158,7 +158,7 @@ export async function extend(hub: Hub, sub: Sub | string, options: { staticDir?:
   const s = findSub(real, sub);
   const o = resolveSubOptions({ ...options, subname: s[META].name }, real.root);
   const dyneDirs = o.dyneName ? await scanner(real).dirs(o.dyneName) : [];
-  if (o.dyneName && dyneDirs.length === 0) throw new SubNoDirsError(`no project declares dyne "${o.dyneName}" in its conf DYNE`);
+  if (o.dyneName && dyneDirs.length === 0) throw new SubNoDirsError(`no project declares dyne "${o.dyneName}" in its conf DYNE${await brokenConfs(real)}`);
   s[META].dirs.push(...o.staticDirs);
   for (const d of dyneDirs) {
     s[META].dirs.push(d.dir);
@@ -185,6 +185,15 @@ function env(real: ReturnType<typeof realHub>): LoadEnv {
 
 function scanner(real: ReturnType<typeof realHub>): DyneScanner {
   return dyneScannerOf(real);
+}
+
+/** The conf files left out because they failed to load: the dyne is most likely declared in one of them. */
+async function brokenConfs(real: ReturnType<typeof realHub>): Promise<string> {
+  // broken() reports what the same scanner's projects() found (a hub without a container makes a new one each time)
+  const found = scanner(real);
+  await found.projects();
+  const broken = found.broken?.() ?? [];
+  return broken.map((b) => `; ${b.confPath} was not loaded: ${b.error.message}`).join('');
 }
 
 function attach(real: ReturnType<typeof realHub>, sub: Sub): void {

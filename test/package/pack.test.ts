@@ -1,10 +1,11 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DYNE } from '../../conf.ts';
+import { binPath } from '../helpers/bins.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const npm = (args: string[], cwd: string) =>
@@ -71,6 +72,13 @@ describe('the packed tarball', () => {
       const help = spawnSync('npx', [bin, '--help'], { cwd: join(dir, 'js-host'), encoding: 'utf8' });
       expect({ bin, status: help.status, stderr: help.stderr }).toEqual({ bin, status: 0, stderr: '' });
       expect(help.stdout).toContain(`Usage: ${bin}`);
+    }
+  });
+
+  it("the repository's bins run --help in a host that has the tarball installed (a second copy of tspop)", () => {
+    for (const bin of ['tspop', 'acct', 'evbus-test']) {
+      const r = spawnSync(process.execPath, [binPath(bin), '--help'], { cwd: join(dir, 'js-host'), encoding: 'utf8' });
+      expect({ bin, status: r.status, stderr: r.stderr }).toEqual({ bin, status: 0, stderr: '' });
     }
   });
 
@@ -180,5 +188,31 @@ await hub.close();
     );
     const out = execFileSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: host, encoding: 'utf8' });
     expect(out.trim()).toBe('round trip');
+  });
+
+  // vitest externalises node_modules: the installed tspop's own import() is plain Node's, so .ts goes through its transform
+  it('a TypeScript host tested with vitest loads a .ts plugin of a dyne its conf.ts declares', { timeout: 120_000 }, () => {
+    const vt = join(dir, 'host', 'vitest-host');
+    mkdirSync(join(vt, 'plugins/mine'), { recursive: true });
+    writeFileSync(join(vt, 'package.json'), JSON.stringify({ name: 'vitest-host', version: '1.0.0', type: 'module' }));
+    writeFileSync(join(vt, 'conf.ts'), `export const DYNE: Record<string, string[]> = { mine: ['plugins/mine'] };\n`);
+    writeFileSync(join(vt, 'plugins/mine/greet.ts'), `export function say(_hub: unknown, name: string): string {\n  return \`HELLO, \${name.toUpperCase()}!\`;\n}\n`);
+    // --globals: the host has no vitest of its own to import from, the repository's runs it
+    writeFileSync(
+      join(vt, 'hub.test.ts'),
+      `import { Hub } from 'tspop';
+test('a .ts plugin from conf.ts', async () => {
+  const hub = await Hub.create();
+  await hub.pop.sub.add({ dyneName: 'mine' });
+  expect(hub.mine.greet.say('v')).toBe('HELLO, V!');
+  expect(hub.pop.sub.failures(hub.mine)).toEqual([]);
+  await hub.close();
+});
+`,
+    );
+    const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true' };
+    for (const key of ['TSPOP_TS_LOADER', 'VITEST', 'VITEST_POOL_ID', 'VITEST_WORKER_ID', 'NODE_OPTIONS']) delete env[key];
+    const r = spawnSync(process.execPath, [join(repo, 'node_modules/vitest/vitest.mjs'), 'run', '--globals', 'hub.test.ts'], { cwd: vt, encoding: 'utf8', env });
+    expect({ status: r.status, output: r.stdout + r.stderr }).toMatchObject({ status: 0, output: expect.stringMatching(/1 passed/) });
   });
 });

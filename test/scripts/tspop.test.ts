@@ -1,5 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { binPath } from '../helpers/bins.ts';
 
@@ -43,5 +46,45 @@ describe('tspop CLI', () => {
     const r = tspop(['tree', 'nosuchdyne']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/nosuchdyne.*known dynes: .*acct/);
+  });
+});
+
+/**
+ * A second copy of tspop in the folder a bin runs in (a global install inside a project that depends on tspop, the
+ * tspop repository as the host) is that same project: its conf is taken once, the running copy's.
+ */
+describe('tspop bins next to another copy of tspop', () => {
+  const copyOfTspop = (dir: string, pkg: Record<string, unknown>) => {
+    mkdirSync(join(dir, 'dist'), { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'tspop', version: '0.0.1', type: 'module', tspop: { conf: 'dist/conf.js' }, ...pkg }));
+    copyFileSync(join(repo, 'dist/conf.js'), join(dir, 'dist/conf.js'));
+  };
+  const helpIn = (cwd: string) =>
+    ['tspop', 'acct', 'evbus-test'].map((bin) => {
+      const r = spawnSync(process.execPath, [binPath(bin), '--help'], { cwd, encoding: 'utf8' });
+      return { bin, status: r.status, stderr: r.stderr };
+    });
+  const ok = ['tspop', 'acct', 'evbus-test'].map((bin) => ({ bin, status: 0, stderr: '' }));
+
+  it('a host whose node_modules/tspop is another copy', () => {
+    const host = mkdtempSync(join(tmpdir(), 'tspop-two-copies-'));
+    try {
+      writeFileSync(join(host, 'package.json'), JSON.stringify({ name: 'host', type: 'module', dependencies: { tspop: '*' } }));
+      copyOfTspop(join(host, 'node_modules/tspop'), {});
+      expect(helpIn(host)).toEqual(ok);
+    } finally {
+      rmSync(host, { recursive: true, force: true });
+    }
+  });
+
+  it('a host that is itself a copy of tspop (its repository, with a conf of its own)', () => {
+    const host = mkdtempSync(join(tmpdir(), 'tspop-two-copies-'));
+    try {
+      copyOfTspop(host, {});
+      copyFileSync(join(repo, 'dist/conf.js'), join(host, 'conf.js'));
+      expect(helpIn(host)).toEqual(ok);
+    } finally {
+      rmSync(host, { recursive: true, force: true });
+    }
   });
 });

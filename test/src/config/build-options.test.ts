@@ -347,6 +347,20 @@ describe('buildOptions: definition errors', () => {
     expect(fails(ConfigDefinitionError, run(a, b)).message).toContain('a.x');
   });
 
+  it('names both conf files of a duplicate, since two copies of one package share its name', () => {
+    const first = project('a', { CONFIG: { x: { default: 1 } }, SUBCOMMANDS: { go: {} } });
+    const second = { ...first, confPath: '/y/a/conf.js' };
+
+    const option = fails(ConfigDefinitionError, run(first, { ...second, conf: { ...first.conf, SUBCOMMANDS: {} } })).message;
+    const subcommand = fails(ConfigDefinitionError, run(first, second)).message;
+
+    for (const message of [option, subcommand]) {
+      expect(message).toContain('/x/a/conf.ts');
+      expect(message).toContain('/y/a/conf.js');
+    }
+    expect(subcommand).toContain('subcommand go');
+  });
+
   it('rejects an unknown subcommand in subcommands and an unknown cli', () => {
     const a = project('a', { CONFIG: { x: { default: 1 } }, CLI_CONFIG: { x: { subcommands: ['nope'] } } });
     expect(fails(ConfigDefinitionError, run(a)).message).toContain('nope');

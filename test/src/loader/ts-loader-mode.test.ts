@@ -7,7 +7,8 @@ afterEach(() => {
 });
 
 describe('resolveTsLoaderMode', () => {
-  it('auto imports .ts natively where a TS loader runs (vitest here)', () => {
+  // tspop runs from its sources here, through vitest's transform; installed, vitest externalises it (test/package)
+  it('auto imports .ts natively where a TS loader runs tspop itself (vitest here)', () => {
     expect(hasTypeScriptLoader()).toBe(true);
     expect(resolveTsLoaderMode(undefined)).toBe('native');
     expect(resolveTsLoaderMode('auto')).toBe('native');

@@ -5,7 +5,7 @@ import {
   Hub, HubClosedError, SubExistsError, SubNoDirsError, SubNotFoundError, SubOptionsError, createMemoryLogger,
 } from '../../../src/index.ts';
 import { CLOSED } from '../../fixtures/lifecycle/close-log.ts';
-import { copyFixture, fixture, rejected, subPaths } from '../../helpers/fixtures.ts';
+import { copyFixture, fixture, rejected, scratchDir, subPaths } from '../../helpers/fixtures.ts';
 
 const tree = fixture('tree');
 
@@ -63,6 +63,18 @@ describe('hub.pop.sub.add', () => {
 
     expect(err).toBeInstanceOf(SubNoDirsError);
     expect(err.message).toContain('nobody_declares_this');
+  });
+
+  it('the dyne is declared in a conf that failed to load: the error names that conf and why', async () => {
+    const root = scratchDir();
+    writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'broken-conf', type: 'module' }));
+    writeFileSync(join(root, 'conf.ts'), "export const DYNE = { mine: ['plugins/mine'] ;\n");
+    const hub = await Hub.create({ root });
+
+    const err = await rejected(hub.pop.sub.add({ dyneName: 'mine' }));
+
+    expect(err).toBeInstanceOf(SubNoDirsError);
+    expect(err.message).toContain(`${join(root, 'conf.ts')} was not loaded: cannot load ${join(root, 'conf.ts')}`);
   });
 
   it('a closed hub takes no new subs: TSPOP_ERR_HUB_CLOSED', async () => {
