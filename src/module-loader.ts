@@ -70,6 +70,16 @@ export class NodeModuleLoader implements ModuleLoader {
       if (!sourceMaps) process.setSourceMapsEnabled((sourceMaps = true));
       file = await (await this.tsCache()).modulePath(path, fresh);
     }
+    if (file === path) return this.native(file, fresh);
+    try {
+      return await this.native(file, fresh);
+    } catch (err) {
+      // a cache copy failed to link or run: name the .ts files, not their copies
+      throw (await import('./loader/cache-origins.ts')).errorWithOrigins(err);
+    }
+  }
+
+  private async native(file: string, fresh: boolean): Promise<Record<string, unknown>> {
     if (!fresh && this.requireEsm && REQUIRABLE.test(file)) {
       const required = requireEsm(file);
       if (required) return required;

@@ -1,3 +1,4 @@
+import { noteOrigin } from './cache-origins.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -85,6 +86,7 @@ function writeComponent(component: GraphNode[], modulesDir: string): void {
   for (const n of component) {
     const linked = single ? digest('linked', n.hash, ...tokens(n)) : digest(shared as string, n.path);
     n.final = join(modulesDir, n.name.replace(n.hash, linked));
+    noteOrigin(n.final, n.path);
   }
   for (const n of component) if (!existsSync(n.final as string)) n.written = writeCacheFile(n.final as string, rewrite(n));
 }

@@ -1,3 +1,4 @@
+import { noteOrigin } from './cache-origins.ts';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { cacheDirFor, type CacheDir } from './cache-dir.ts';
@@ -113,6 +114,7 @@ export class TsModuleCache {
     const known = batch.fresh ? undefined : index.lookup(path, stats, optionsHash);
     if (known && existsSync(join(modules, known.name))) {
       noteDeclaredNames(path, known.declared);
+      noteOrigin(join(modules, known.name), path);
       return { path, hash: known.hash, name: known.name, edges: [], final: join(modules, known.name) };
     }
 
@@ -125,6 +127,7 @@ export class TsModuleCache {
     const name = `${safeName(path)}-${hash}${format === 'cjs' ? '.cjs' : '.mjs'}`;
     const standalone = join(modules, name);
     const indexed = { path, hash, name, edges: [], final: standalone, declared: [...declared] };
+    noteOrigin(standalone, path);
     if (existsSync(standalone)) {
       index.record(path, stats, optionsHash, indexed);
       return indexed;

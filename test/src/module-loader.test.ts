@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it, expect, afterEach, afterAll } from 'vitest';
 import { NodeModuleLoader } from '../../src/module-loader.ts';
 import { HubOptionsError } from '../../src/index.ts';
@@ -47,6 +49,22 @@ describe('NodeModuleLoader', () => {
       const [message, top] = report.stack?.split('\n') ?? [];
       expect(message, run).toBe('Error: failed: on purpose');
       expect(top?.endsWith(`fail (${file}:6:9)`), `${run}: ${top}`).toBe(true);
+    }
+  });
+
+  it('an import between plugin files that fails to link names the .ts files, not their cache copies', async () => {
+    const cacheDir = tempDir('tspop-cache-link-');
+    const dir = tempDir('tspop-link-');
+    writeFileSync(join(dir, '_h.ts'), 'export const there = 1;\n');
+    writeFileSync(join(dir, 'v.ts'), "import { missing } from './_h.js';\nexport const x = (): unknown => missing;\n");
+
+    // in a plain node process: vitest's module runner links ES modules loosely (a missing export is undefined)
+    for (const run of ['cold', 'warm']) {
+      const { code, stderr } = await loadInChild([join(dir, 'v.ts')], { cacheDir });
+
+      expect(code, run).not.toBe(0);
+      expect(stderr, run).toContain(`${join(dir, '_h.ts')}' does not provide an export named 'missing'`);
+      expect(stderr, run).not.toContain(cacheDir);
     }
   });
 });
