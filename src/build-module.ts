@@ -10,6 +10,7 @@ import { ModReservedNameError, ModInterfaceError } from './errors.ts';
 import type { ResolvedSubOptions } from './sub-options.ts';
 import { HUB } from './tokens.ts';
 import { checkSignatures } from './check-signatures.ts';
+import { METHOD_SOURCE } from './function-params.ts';
 
 /** One file's contribution to a module (several files merge when projects extend the same dyne). */
 export interface ModulePart {
@@ -155,7 +156,9 @@ function classMethods(
       const fn = Object.getOwnPropertyDescriptor(proto, key)?.value as unknown;
       if (key === 'constructor' || key.startsWith(ctx.options.omitStart || '\0') || typeof fn !== 'function') continue;
       if (out.some((f) => f.name === (alias.get(key) ?? key))) continue;
-      out.push({ name: alias.get(key) ?? key, fn: (fn as Fn).bind(instance) as Fn, key, kind: 'method' });
+      const bound = (fn as Fn).bind(instance) as Fn;
+      Object.defineProperty(bound, METHOD_SOURCE, { value: fn });
+      out.push({ name: alias.get(key) ?? key, fn: bound, key, kind: 'method' });
     }
   }
   return out;

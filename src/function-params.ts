@@ -10,8 +10,14 @@ export interface ParamInfo {
  * the leading `hub`. Good enough for a tree view and signature contracts; never used for calling.
  */
 export function functionParams(fn: (...args: never[]) => unknown, dropFirst = true): string[] {
+  // a class plugin's method, bound to its instance: a bound function's source says nothing, and a method takes no hub
+  const method = (fn as { [METHOD_SOURCE]?: (...args: never[]) => unknown })[METHOD_SOURCE];
+  if (method) return functionParams(method, false);
   return paramInfo(fn, dropFirst).map((p) => (p.rest ? `...${p.name}` : p.name));
 }
+
+/** On a class plugin's bound method: the method as written (for its parameter names). */
+export const METHOD_SOURCE = Symbol('tspop.methodSource');
 
 /** The parameters of `fn` with their kinds (see functionParams). */
 export function paramInfo(fn: (...args: never[]) => unknown, dropFirst = true): ParamInfo[] {

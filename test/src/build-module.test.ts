@@ -1,6 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { Hub, ModReservedNameError } from '../../src/index.ts';
 import { fixture } from '../helpers/fixtures.ts';
+import { META } from '../../src/meta.ts';
+import { functionParams } from '../../src/function-params.ts';
 
 const root = fixture('exports');
 
@@ -100,6 +102,13 @@ describe('class plugins', () => {
     expect(hub.greet.greeter.hello('bob')).toBe('hello bob from greeter');
     expect(hub.greet.greeter.count()).toBe(2);
     expect(hub.greet.plain.ping()).toBe('pong');
+  });
+
+  it('a method\'s parameters are the method\'s own (tspop tree shows hello(name), not hello())', async () => {
+    const hub = await classHub();
+    const rec = hub.greet.greeter[META].functions.get('hello');
+
+    expect(functionParams(rec?.raw as never)).toEqual(['name']);
   });
 
   it('methods keep `this` when passed around', async () => {
