@@ -18,10 +18,20 @@ export interface CuttableProxy {
   close(): Promise<void>;
 }
 
+type Pair = { client: Socket; upstream: Socket; silent: boolean };
+
+/** Stops forwarding both ways and reading from upstream; the sockets stay open (the caller decides the client's fate). */
+function silence(pair: Pair): void {
+  pair.silent = true;
+  pair.client.unpipe(pair.upstream);
+  pair.upstream.unpipe(pair.client);
+  pair.upstream.pause();
+}
+
 /** A TCP proxy to `port` on 127.0.0.1. */
 export async function cuttableProxy(port: number, host = '127.0.0.1'): Promise<CuttableProxy> {
   const sockets = new Set<Socket>();
-  const pairs = new Set<{ client: Socket; upstream: Socket; silent: boolean }>();
+  const pairs = new Set<Pair>();
   const server: Server = createServer((client) => {
     const upstream = tcpConnect(port, host);
     const pair = { client, upstream, silent: false };
@@ -45,20 +55,14 @@ export async function cuttableProxy(port: number, host = '127.0.0.1'): Promise<C
     },
     partition: () => {
       for (const pair of pairs) {
-        pair.silent = true;
-        pair.client.unpipe(pair.upstream);
-        pair.upstream.unpipe(pair.client);
-        pair.upstream.pause();
+        silence(pair);
         pair.client.resetAndDestroy();
       }
     },
     stall: () => {
       for (const pair of pairs) {
-        pair.silent = true;
-        pair.client.unpipe(pair.upstream);
-        pair.upstream.unpipe(pair.client);
+        silence(pair);
         pair.client.pause();
-        pair.upstream.pause();
       }
     },
     close: () => new Promise<void>((r) => {
