@@ -22,94 +22,86 @@ export interface StreamtoolsOptions {
 /** A message handler: the decoded body (JSON parsed, else text) and the message itself. */
 export type StreamtoolsHandler = (msg: unknown, message: QueueMessage) => unknown;
 
-function split(opts: StreamtoolsOptions): { hub: Hub | undefined; rest: Record<string, unknown> } {
-  const { hub, ...rest } = opts;
-  return { hub, rest };
-}
-
-export class Producer {
+/**
+ * What a producer and a consumer loop share: their names, options that may still change before init(), and the
+ * transport end init() makes on the hub.
+ */
+abstract class StreamtoolsEnd<T extends { close(): Promise<void> }> {
   readonly type: string;
   readonly transport: string;
   readonly queueName: string;
   #opts: StreamtoolsOptions;
-  #producer: TransportProducer | undefined;
+  protected end: T | undefined;
 
-  constructor(type: string, queueName: string, opts: StreamtoolsOptions = {}) {
-    if (typeof queueName !== 'string' || queueName === '') throw new QueueConfigError(`PRODUCERS.${type}: the queue name must be a non-empty string`);
+  constructor(private readonly role: 'producer' | 'consumer', type: string, queueName: string, opts: StreamtoolsOptions) {
+    const registry = role === 'producer' ? 'PRODUCERS' : 'CONSUMER_LOOPS';
+    if (typeof queueName !== 'string' || queueName === '') throw new QueueConfigError(`${registry}.${type}: the queue name must be a non-empty string`);
     this.type = type;
     this.transport = transportName(type);
     this.queueName = queueName;
     this.#opts = opts;
   }
 
-  /** Adds transport options before init() (HandlerFactory gives an HTTP producer its consumer's port). */
+  /**
+   * Adds transport options before init() (HandlerFactory gives an HTTP producer its consumer's port, ConsumerRunner
+   * an HTTP consumer its port and host).
+   */
   configure(opts: Record<string, unknown>): this {
-    if (this.#producer) throw new QueueStateError(`${this.type} producer for "${this.queueName}": configure() before init()`);
+    if (this.end) throw new QueueStateError(`${this.type} ${this.role} for "${this.queueName}": configure() before init()`);
     this.#opts = { ...this.#opts, ...opts };
     return this;
   }
 
   get initialized(): boolean {
-    return this.#producer !== undefined;
+    return this.end !== undefined;
+  }
+
+  /** The transport end on the options' hub (default: the shared one). */
+  protected async open(): Promise<T> {
+    const { hub, ...rest } = this.#opts;
+    const h = hub ?? (await queueHub());
+    const options = streamtoolsOptions(this.transport, this.queueName, rest);
+    return (this.role === 'producer' ? h.queue.init.producer(this.transport, options) : h.queue.init.consumer(this.transport, options)) as Promise<T>;
+  }
+
+  async close(): Promise<void> {
+    const e = this.end;
+    this.end = undefined;
+    await e?.close();
+  }
+}
+
+export class Producer extends StreamtoolsEnd<TransportProducer> {
+  constructor(type: string, queueName: string, opts: StreamtoolsOptions = {}) {
+    super('producer', type, queueName, opts);
   }
 
   /** Connects (streamtools' a_init). Idempotent. */
   async init(): Promise<this> {
-    if (this.#producer) return this;
-    const { hub, rest } = split(this.#opts);
-    const h = hub ?? (await queueHub());
-    this.#producer = await h.queue.init.producer(this.transport, streamtoolsOptions(this.transport, this.queueName, rest));
+    this.end ??= await this.open();
     return this;
   }
 
   /** Sends `msg` (objects as JSON, strings as text). HTTP options: method, endpoint, headers_tag. */
   async send(msg: unknown, opts: Record<string, unknown> = {}): Promise<void> {
-    if (!this.#producer) throw new QueueStateError(`${this.type} producer for "${this.queueName}": call init() before send()`);
+    if (!this.end) throw new QueueStateError(`${this.type} producer for "${this.queueName}": call init() before send()`);
     const { body, contentType } = encode(msg);
     // over HTTP, streamtools' headers_tag (default JSON) sets the content type
-    await this.#producer.send(body, this.transport === 'http' ? opts : { contentType, ...opts });
-  }
-
-  async close(): Promise<void> {
-    const p = this.#producer;
-    this.#producer = undefined;
-    await p?.close();
+    await this.end.send(body, this.transport === 'http' ? opts : { contentType, ...opts });
   }
 }
 
-export class ConsumerLoop {
-  readonly type: string;
-  readonly transport: string;
-  readonly queueName: string;
-  #opts: StreamtoolsOptions;
-  #consumer: TransportConsumer | undefined;
+export class ConsumerLoop extends StreamtoolsEnd<TransportConsumer> {
   #pending: StreamtoolsHandler | undefined;
   #handled = false;
 
   constructor(type: string, queueName: string, opts: StreamtoolsOptions = {}) {
-    if (typeof queueName !== 'string' || queueName === '') throw new QueueConfigError(`CONSUMER_LOOPS.${type}: the queue name must be a non-empty string`);
-    this.type = type;
-    this.transport = transportName(type);
-    this.queueName = queueName;
-    this.#opts = opts;
-  }
-
-  /** Adds transport options before init() (ConsumerRunner gives an HTTP consumer its port and host). */
-  configure(opts: Record<string, unknown>): this {
-    if (this.#consumer) throw new QueueStateError(`${this.type} consumer for "${this.queueName}": configure() before init()`);
-    this.#opts = { ...this.#opts, ...opts };
-    return this;
-  }
-
-  get initialized(): boolean {
-    return this.#consumer !== undefined;
+    super('consumer', type, queueName, opts);
   }
 
   async init(): Promise<this> {
-    if (this.#consumer) return this;
-    const { hub, rest } = split(this.#opts);
-    const h = hub ?? (await queueHub());
-    this.#consumer = await h.queue.init.consumer(this.transport, streamtoolsOptions(this.transport, this.queueName, rest));
+    if (this.end) return this;
+    this.end = await this.open();
     const pending = this.#pending;
     this.#pending = undefined;
     if (pending) await this.#listen(pending);
@@ -124,7 +116,7 @@ export class ConsumerLoop {
     if (typeof fn !== 'function') throw new QueueConfigError(`${this.type} consumer for "${this.queueName}": the handler must be a function`);
     if (this.#handled) throw new QueueStateError(`${this.type} consumer for "${this.queueName}" already has a handler; make another consumer loop for another one`);
     this.#handled = true;
-    if (!this.#consumer) {
+    if (!this.end) {
       // registered before init() (a class decorator runs at definition time): starts when init() runs
       this.#pending = fn;
       return;
@@ -135,7 +127,7 @@ export class ConsumerLoop {
   async #listen(fn: StreamtoolsHandler): Promise<void> {
     const handle: MessageHandler = (m) => fn(decode(m), m);
     try {
-      await (this.#consumer as TransportConsumer).listen(handle);
+      await (this.end as TransportConsumer).listen(handle);
     } catch (err) {
       this.#handled = false;
       throw err;
@@ -149,22 +141,16 @@ export class ConsumerLoop {
 
   /** The port an HTTP consumer listens on. */
   get port(): number | undefined {
-    return (this.#consumer as { port?: number } | undefined)?.port;
+    return (this.end as { port?: number } | undefined)?.port;
   }
 
   get inFlight(): number {
-    return this.#consumer?.inFlight ?? 0;
+    return this.end?.inFlight ?? 0;
   }
 
   /** Takes no new messages and waits for the handlers running. */
   async stop(): Promise<void> {
-    await this.#consumer?.stop();
-  }
-
-  async close(): Promise<void> {
-    const c = this.#consumer;
-    this.#consumer = undefined;
-    await c?.close();
+    await this.end?.stop();
   }
 }
 
