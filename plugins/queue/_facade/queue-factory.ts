@@ -101,15 +101,11 @@ export class QueueConsumer extends QueueEntry {
     if (this.#callback) throw new QueueStateError(`consumer "${this.name}" is already listening; stopConsuming() first`);
     this.#callback = callback;
     try {
-      await this.#start();
+      this.#consumer = await this.#listening(this.entry);
     } catch (err) {
       this.#callback = undefined;
       throw err;
     }
-  }
-
-  async #start(): Promise<void> {
-    this.#consumer = await this.#listening(this.entry);
   }
 
   async #listening(entry: QueueConfigEntry): Promise<TransportConsumer | undefined> {
