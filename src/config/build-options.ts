@@ -101,7 +101,7 @@ function build(input: BuildOptionsInput, model: ConfigModel, state: OptState, en
   if (wantsHelp) {
     return done({ subcommand: wantsHelp.subcommand, help: formatHelp(model, cli, programName, wantsHelp.subcommand, input.names) });
   }
-  const capture = parseArgv(cli, argv, programName);
+  const capture = parseArgv(cli, argv);
   if (capture.version) return done({ subcommand: capture.subcommand, version: input.version });
 
   const fromCli = cliValues(capture);

@@ -30,7 +30,7 @@ export function checkFlags(model: CliModel): void {
       if (entry.positional) continue;
       const owner = `${entry.project} CLI_CONFIG.${entry.key}`;
       for (const flag of allFlags(entry)) {
-        // commander names an option by its flag without dashes, so `-k` and `--k` clash too
+        // `-k` and `--k` would read as one option in help and errors, so they clash too
         const name = flag.replace(/^--?/, '');
         const seen = owners.get(name);
         if (seen !== undefined && seen !== owner) {

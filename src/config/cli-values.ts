@@ -1,5 +1,5 @@
 import { ConfigUsageError } from '../errors.ts';
-import type { ArgvCapture, FlagEvent } from './commander-program.ts';
+import type { ArgvCapture, FlagEvent } from './argv-capture.ts';
 import { configError } from './config-error.ts';
 import { isListNargs, type CliEntry, type OptionSpec } from './option-spec.ts';
 import { coerceValue } from './parse-value.ts';

@@ -1,5 +1,5 @@
 import { CONFIG_FLAG, HELP_FLAGS, VERBOSE_FLAG, VERSION_FLAG, entriesFor } from './check-flags.ts';
-import { positionalRequired } from './commander-program.ts';
+import { positionalRequired } from './argv-capture.ts';
 import { showChoices } from './option-label.ts';
 import { isListNargs, type CliEntry, type CliModel, type ConfigModel, type OptionSpec } from './option-spec.ts';
 

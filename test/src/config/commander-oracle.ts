@@ -1,36 +1,35 @@
-import type { Command } from 'commander';
-import { commander } from './commander.ts';
-import { CONFIG_FLAG, VERBOSE_FLAG, VERSION_FLAG, allFlags, entriesFor } from './check-flags.ts';
-import { isListNargs, type CliEntry, type CliModel } from './option-spec.ts';
-
-/** One occurrence (or, for a list, one value) of a flag on the command line. */
-export interface FlagEvent {
-  /** Given as `--no-x`. */
-  readonly neg: boolean;
-  /** The value; undefined for a switch, null for an optional value left out. */
-  readonly value: string | null | undefined;
-}
-
-/** What the command line said, before any type conversion. */
-export interface ArgvCapture {
-  readonly flags: Map<CliEntry, FlagEvent[]>;
-  readonly positionals: Map<CliEntry, string | string[]>;
-  subcommand: string | undefined;
-  version: boolean;
-  configPath: string | undefined;
-}
-
-export function emptyCapture(): ArgvCapture {
-  return { flags: new Map(), positionals: new Map(), subcommand: undefined, version: false, configPath: undefined };
-}
-
 /**
- * A commander program for the CLI model that records into `capture` instead of acting: options are read from
- * commander's `option:<name>` events (in command-line order, aliases included), positionals in the action.
- * Commander's help, exits and output are switched off; errors are thrown as CommanderError.
+ * The argv parser tspop used up to 0.1: commander 14 driven by the CLI model, kept as a test oracle only (a
+ * devDependency, as npm `fernet` is for acct). parse-argv.test.ts checks that tspop's own parser reads every
+ * command line the same way, so CLIs built on tspop keep their behaviour.
  */
-export function commanderProgram(model: CliModel, programName: string, capture: ArgvCapture): Command {
-  const root = new commander.Command(programName)
+import { Command, CommanderError, Option } from 'commander';
+import { CONFIG_FLAG, VERBOSE_FLAG, VERSION_FLAG, allFlags, entriesFor } from '../../../src/config/check-flags.ts';
+import { emptyCapture, positionalRequired, type ArgvCapture } from '../../../src/config/argv-capture.ts';
+import { isListNargs, type CliEntry, type CliModel } from '../../../src/config/option-spec.ts';
+
+/** What commander made of argv: the capture, or the error's kind and the word it names. */
+export type OracleResult =
+  | { readonly ok: true; readonly capture: ArgvCapture }
+  | { readonly ok: false; readonly code: string; readonly word: string; readonly subcommand: string | undefined; readonly extra?: string };
+
+export function commanderParse(model: CliModel, argv: readonly string[]): OracleResult {
+  const capture = emptyCapture();
+  const root = program(model, capture);
+  try {
+    root.parse([...argv], { from: 'user' });
+  } catch (err) {
+    if (!(err instanceof CommanderError)) throw err;
+    const word = /'([^']*)'/.exec(err.message)?.[1] ?? '';
+    const cmd = root.commands.find((c) => c.name() === capture.subcommand) ?? root;
+    const extra = err.code === 'commander.excessArguments' ? cmd.args[cmd.registeredArguments.length] : undefined;
+    return { ok: false, code: err.code, word, subcommand: capture.subcommand, extra };
+  }
+  return { ok: true, capture };
+}
+
+function program(model: CliModel, capture: ArgvCapture): Command {
+  const root = new Command(model.name)
     .helpOption(false)
     .helpCommand(false)
     .exitOverride()
@@ -51,7 +50,7 @@ function configure(cmd: Command, model: CliModel, sub: string | undefined, captu
     if (entry.positional) continue;
     for (const flag of allFlags(entry)) {
       const neg = flag === entry.negFlag;
-      const option = new commander.Option(entry.switch ? flag : `${flag} ${metavar(entry)}`);
+      const option = new Option(entry.switch ? flag : `${flag} ${metavar(entry)}`);
       cmd.addOption(option);
       cmd.on(`option:${option.name()}`, (value?: string | null) => {
         const events = capture.flags.get(entry) ?? [];
@@ -61,15 +60,14 @@ function configure(cmd: Command, model: CliModel, sub: string | undefined, captu
     }
   }
   if (model.builtinConfigFlag) {
-    cmd.addOption(new commander.Option(`${CONFIG_FLAG} <path>`));
+    cmd.addOption(new Option(`${CONFIG_FLAG} <path>`));
     cmd.on('option:config', (value: string) => {
       capture.configPath = value;
     });
   }
-  // read by the runner from argv (it must work even when parsing fails), so only accepted here
-  if (model.builtinVerboseFlag) cmd.addOption(new commander.Option(VERBOSE_FLAG));
+  if (model.builtinVerboseFlag) cmd.addOption(new Option(VERBOSE_FLAG));
   if (model.versionFlag && sub === undefined) {
-    cmd.addOption(new commander.Option(VERSION_FLAG));
+    cmd.addOption(new Option(VERSION_FLAG));
     cmd.on('option:version', () => {
       capture.version = true;
     });
@@ -90,11 +88,6 @@ function metavar(entry: CliEntry): string {
   if (entry.nargs === '*') return `[${name}...]`;
   if (isListNargs(entry.nargs)) return `<${name}...>`;
   return `<${name}>`;
-}
-
-/** Positionals are required unless `nargs` is `?`/`*` or they have a default. */
-export function positionalRequired(entry: CliEntry): boolean {
-  return entry.nargs !== '?' && entry.nargs !== '*' && !entry.spec.hasDefault;
 }
 
 function argumentSpec(entry: CliEntry): string {
