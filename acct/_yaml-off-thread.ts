@@ -4,12 +4,13 @@
  * SIGTERM. Off the main thread, the CLI stays responsive, can show progress, and stops the worker at once on a
  * signal. Small documents (the usual) are handled in-thread: a worker costs more than they do.
  */
-import { Worker } from 'node:worker_threads';
+import type * as WorkerThreads from 'node:worker_threads';
 import { TspopError, type TspopErrorClass } from '../src/errors.ts';
 import * as acctErrors from './_errors.ts';
 import { AcctInterruptedError } from './_errors.ts';
 import { parseAcctYaml, renderProfiles, renderProfilesQuickly } from './_yaml.ts';
 import { signalExitCode } from '../src/terminating-signals.ts';
+import { requireCjs } from '../src/require-cjs.ts';
 import type { AcctData } from './_file-format.ts';
 import type { YamlJob, YamlReply } from './_yaml-worker.ts';
 
@@ -60,6 +61,8 @@ function inWorker<T>(job: YamlJob, opts: OffThreadOptions): Promise<T> {
   if (signal?.aborted) return Promise.reject(interrupted(signal));
   return new Promise<T>((resolve, reject) => {
     const loader = FROM_SOURCES ? import.meta.resolve('tsx/esm/api') : undefined;
+    // required here: worker_threads is ~5 ms of every `acct` start, and small files never get this far
+    const { Worker } = requireCjs('node:worker_threads') as typeof WorkerThreads;
     const worker = new Worker(BOOT, { eval: true, workerData: { job, entry: ENTRY, loader } });
     const started = Date.now();
     const ticker = opts.onProgress ? setInterval(() => opts.onProgress?.(Math.round((Date.now() - started) / 1000)), 1000) : undefined;

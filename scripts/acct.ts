@@ -16,7 +16,6 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { TSPOP_VERSION } from '../src/cli/tspop-version.ts';
 import { runCli } from '../src/cli/run-cli.ts';
-import { DEV_SHM, askToEditAgain, editInEditor } from '../acct/_edit-in-editor.ts';
 import { TspopError, type TspopErrorClass } from '../src/errors.ts';
 import { AcctConflictError, AcctKeyMissingError, AcctOptionsError } from '../acct/_errors.ts';
 import { acctKeyOf } from '../acct/_key-source.ts';
@@ -148,6 +147,8 @@ async function edit(hub: Hub, opt: Dynamic, file: string, real: string, output: 
   if (output) await checkOutput(hub, output, key as string, opt);
   const outputBefore = output ? await contents(output) : undefined;
 
+  // only edit runs an editor: child_process and the temp-file handling are not for every `acct` start to load
+  const { DEV_SHM, askToEditAgain, editInEditor } = await import('../acct/_edit-in-editor.ts');
   // a YAML typo must not cost the user their edits: at a terminal, offer to reopen the editor on the same text
   const after = await editInEditor(before, {
     editor: opt.editor,

@@ -110,6 +110,14 @@ function canRequireEsm(): boolean {
 }
 
 /**
+ * `file`'s namespace by require() where this process can load ES modules that way (see canRequireEsm), else
+ * undefined and nothing ran: the caller import()s it.
+ */
+export function requireIfAble(file: string): Record<string, unknown> | undefined {
+  return REQUIRABLE.test(file) && canRequireEsm() ? requireEsm(file) : undefined;
+}
+
+/**
  * The module's namespace by require(), or undefined where import() must load it: require() declined (nothing
  * ran), or the file is CommonJS, whose namespace (`default` plus the named exports Node finds) only import() makes;
  * it then reuses the instance require() just ran, so the file runs once.

@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import main from '../dragonfly.ts';
+import { runBin } from '../../src/cli/run-bin.ts';
 
-process.exitCode = await main();
+await runBin(import.meta.url, '../dragonfly', () => import('../dragonfly.ts'));

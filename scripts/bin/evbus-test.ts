@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import main from '../evbus-test.ts';
+import { runBin } from '../../src/cli/run-bin.ts';
 
-process.exitCode = await main();
+await runBin(import.meta.url, '../evbus-test', () => import('../evbus-test.ts'));

@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import main from '../tspop.ts';
+import { runBin } from '../../src/cli/run-bin.ts';
 
-process.exitCode = await main();
+await runBin(import.meta.url, '../tspop', () => import('../tspop.ts'));

@@ -2,6 +2,7 @@
  * hub.pop.config — builds hub.OPT from every project's CONFIG / CLI_CONFIG (pop-config semantics).
  */
 import { realHub } from '../real-hub.ts';
+import { ownModule } from '../own-module.ts';
 import { OPT_SLOT } from '../meta.ts';
 import { safeOpt } from '../safe-opt.ts';
 import { dyneScannerOf } from '../core-services.ts';
@@ -60,8 +61,8 @@ const KV_LISTENERS = new WeakMap<object, { source: ConfigKvSource; listener: (ol
 /** Builds and freezes hub.OPT for `names` (projects or dynes): defaults < config file < kv store < env < CLI flags. */
 export async function load(hub: Hub, names: readonly string[], options: ConfigLoadOptions = {}): Promise<ConfigLoadResult> {
   const real = realHub(hub);
-  // loaded on demand: a hub that never parses options never pays for commander and yaml
-  const { buildOptions } = await import('../config/build-options.ts');
+  // loaded on demand: a hub that never parses options never pays for the parser and yaml
+  const { buildOptions } = await ownModule(import.meta.url, '../config/build-options', () => import('../config/build-options.ts'));
   const scanner = dyneScannerOf(real);
   const projects = await scanner.projects();
   const broken = scanner.broken?.() ?? [];
