@@ -193,6 +193,9 @@ async function collectRounds(fn: () => Promise<unknown> | unknown, rounds: numbe
   }
 }
 
+const TURNS = 12;
+const ROUNDS_PER_TURN = 3;
+
 const best = (xs: readonly number[]) => Math.min(...xs).toFixed(1);
 
 /** Issue 7's goal: decryptFile of 20,000 small profiles no slower than Python acct's cryptography + msgpack. */
@@ -212,18 +215,19 @@ async function againstPython(hub: Hub, dir: string, key: string, baseline: Ferne
   const sameBytes = plain.equals(fernetDecrypt(hub, readFileSync(ours), key));
   if (JSON.stringify(await hub.acct.init.decryptFile(file, key)) !== JSON.stringify(data)) throw new Error('tspop did not read the file Python wrote');
 
-  // Python and tspop take turns, so drift in the machine's load falls on both sides.
+  // Python and tspop take short turns (12 of 3 rounds each), so drift in the machine's speed, which swings by
+  // 1.5x within a minute on this VM, falls on both sides alike.
   const timesPython = (rounds: number) => JSON.parse(python(PYTHON_TIMER, { KEY: key, FILE: file, ROUNDS: String(rounds) })) as PythonTimes;
   for (let i = 0; i < 5; i++) await hub.acct.init.decryptFile(file, key);
   const pyRuns: PythonTimes[] = [];
   const tsFileSamples: Samples = { wall: [], cpu: [] };
   const tsMemorySamples: Samples = { wall: [], cpu: [] };
-  for (let turn = 0; turn < 4; turn++) {
-    const run = timesPython(8);
+  for (let turn = 0; turn < TURNS; turn++) {
+    const run = timesPython(ROUNDS_PER_TURN);
     if (run.profiles !== 20_000) throw new Error(`python read ${run.profiles} profiles`);
     pyRuns.push(run);
-    await collectRounds(() => hub.acct.init.decryptFile(file, key), 8, tsFileSamples);
-    await collectRounds(() => hub.acct.init.decrypt(token, key), 8, tsMemorySamples);
+    await collectRounds(() => hub.acct.init.decryptFile(file, key), ROUNDS_PER_TURN, tsFileSamples);
+    await collectRounds(() => hub.acct.init.decrypt(token, key), ROUNDS_PER_TURN, tsMemorySamples);
   }
   const tsFile = fromMs('tspop hub.acct.init.decryptFile', tsFileSamples.wall);
   const tsMemory = fromMs('tspop hub.acct.init.decrypt (token in memory)', tsMemorySamples.wall);
