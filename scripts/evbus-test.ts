@@ -22,8 +22,9 @@ import { EvbusDrainTimeoutError } from '../plugins/evbus/_errors.ts';
 import type { EvbusStopResult, IngressEvent } from '../plugins/evbus/_lib/types.ts';
 import type { Hub } from '../src/index.ts';
 
-export default function main(argv = process.argv.slice(2), name = 'evbus-test'): Promise<number> {
-  return runCli({ name, version: TSPOP_VERSION, config: ['evbus-test', 'evbus'], argv, main: run });
+/** `programName`: the name it was run by (the `evbus_test` bin passes its own). */
+export default function main(argv = process.argv.slice(2), programName = 'evbus-test'): Promise<number> {
+  return runCli({ name: 'evbus-test', programName, version: TSPOP_VERSION, config: ['evbus-test', 'evbus'], argv, main: run });
 }
 
 async function run({ hub, signal }: CliContext): Promise<number> {

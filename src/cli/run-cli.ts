@@ -17,6 +17,8 @@ export interface CliContext {
 export interface CliSpec {
   /** CLI name as in conf CLI_CONFIG (`dyne`) and in messages. */
   readonly name: string;
+  /** The name it was run by, for usage lines and messages, when an alias bin differs from `name`. */
+  readonly programName?: string;
   /** Projects/dynes whose options to build into hub.OPT. */
   readonly config: readonly string[];
   /** Printed by `--version` (default: the `version` of the host root's package.json; none: no --version). */
@@ -35,6 +37,7 @@ export interface CliSpec {
  */
 export async function runCli(spec: CliSpec): Promise<number> {
   const argv = spec.argv ?? process.argv.slice(2);
+  const shown = spec.programName ?? spec.name;
   const verbose = argv.includes('--verbose');
   const controller = new AbortController();
   let hub: HubType | undefined;
@@ -44,7 +47,7 @@ export async function runCli(spec: CliSpec): Promise<number> {
   const logger = createConsoleLogger(undefined, (line) => process.stderr.write(redact(line)));
   const onSignal = (sig: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(sig === 'SIGINT' ? 130 : 143);
-    process.stderr.write(`${spec.name}: ${sig}: finishing queued work (send it again to exit now)\n`);
+    process.stderr.write(`${shown}: ${sig}: finishing queued work (send it again to exit now)\n`);
     controller.abort(Object.assign(new Error(`received ${sig}`), { signal: sig }));
   };
   process.on('SIGINT', onSignal);
@@ -56,7 +59,7 @@ export async function runCli(spec: CliSpec): Promise<number> {
     const root = spec.root ?? process.cwd();
     hub = await Hub.create({ root, logger });
     const version = spec.version ?? packageVersion(root);
-    const loaded = await hub.pop.config.load(spec.config, { cli: spec.name, argv, version, verboseFlag: true });
+    const loaded = await hub.pop.config.load(spec.config, { cli: spec.name, argv, version, verboseFlag: true, programName: shown });
     redact = (text) => loaded.redact(redactUrls(text));
     if (loaded.help !== undefined) {
       process.stdout.write(loaded.help.endsWith('\n') ? loaded.help : `${loaded.help}\n`);
@@ -69,7 +72,7 @@ export async function runCli(spec: CliSpec): Promise<number> {
     const code = await spec.main({ hub, subcommand: loaded.subcommand, signal: controller.signal });
     return code ?? 0;
   } catch (err) {
-    process.stderr.write(`${spec.name}: ${redact(oneLine(err))}\n`);
+    process.stderr.write(`${shown}: ${redact(oneLine(err))}\n`);
     if (verbose && err instanceof Error && err.stack) process.stderr.write(`${redact(err.stack)}\n`);
     return exitCodeOf(err);
   } finally {

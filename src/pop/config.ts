@@ -34,6 +34,8 @@ export interface ConfigLoadOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Shown by --version. */
   version?: string;
+  /** The command's name in usage lines (default `cli`): an alias bin shows the name it was run by. */
+  programName?: string;
   /** Accept `--verbose` everywhere on the CLI (runCli prints stack traces with it) unless a conf defines it. */
   verboseFlag?: boolean;
   /**
@@ -67,7 +69,7 @@ export async function load(hub: Hub, names: readonly string[], options: ConfigLo
   const projects = await scanner.projects();
   const broken = scanner.broken?.() ?? [];
   const argv = options.argv ?? (options.cli ? process.argv.slice(2) : []);
-  const input = { names, cli: options.cli, argv, env: options.env ?? process.env, projects, version: options.version, verboseFlag: options.verboseFlag };
+  const input = { names, cli: options.cli, argv, env: options.env ?? process.env, projects, version: options.version, verboseFlag: options.verboseFlag, programName: options.programName };
   const kv = options.kv;
   const kvValues = kv ? await kv.getDict() : undefined;
   let result;

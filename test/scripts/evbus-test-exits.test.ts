@@ -137,6 +137,15 @@ describe('evbus_test: pop-evbus\'s own command lines', () => {
     expect(r.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { number: number }).number)).toEqual([0, 1]);
   });
 
+  it('evbus_test names itself in its usage line and its errors, as a bin run by that name should', async () => {
+    const help = await run(['--help'], { name: 'evbus_test' });
+    expect(help).toMatchObject({ code: 0, stderr: '' });
+    expect(help.stdout).toMatch(/^Usage: evbus_test \[options\]/);
+    const bad = await run(['--outptu', 'json'], { name: 'evbus_test' });
+    expect(bad).toMatchObject({ code: 2, stdout: '' });
+    expect(bad.stderr).toBe('evbus_test: unknown option --outptu (did you mean --output?) [TSPOP_ERR_CONFIG_UNKNOWN_FLAG]\n');
+  });
+
   itWith('rabbitmq')('evbus_test --acct-file=... --acct-key=... (events also reach the broker)', async () => {
     const { file, key } = await acctFile('good', 'amqp:\n  default:\n    host: 127.0.0.1\n    username: guest\n    password: guest\n    ingress_channels: [tspop-evbus-test-alias]\n');
     const r = await run([`--acct-file=${file}`, `--acct-key=${key}`, '--random', '--random-period', '10', '--count', '1', '--output', 'json'], { name: 'evbus_test' });
