@@ -28,11 +28,21 @@ let mask: Uint8Array | undefined;
 let flips: number[] = [];
 const PROTO = Buffer.from('__proto__');
 
+/** What vetMsgpack found. */
+export interface VettedMsgpack {
+  /** The input itself when it needs no change (the usual case), else a rewritten copy. */
+  readonly bytes: Uint8Array;
+  /** How many values it holds, map keys included: how much a decoder will build. */
+  readonly values: number;
+}
+
+let values = 0;
+
 /**
- * `bytes` itself when they need no change (the usual case), else a rewritten copy. Throws AcctFormatError when
- * they are not one msgpack value, or hold something an acct file cannot.
+ * The bytes to decode. Throws AcctFormatError when they are not one msgpack value, or hold something an acct file
+ * cannot.
  */
-export function vetMsgpack(bytes: Uint8Array): Uint8Array {
+export function vetMsgpack(bytes: Uint8Array): VettedMsgpack {
   src = bytes;
   flips = [];
   try {
@@ -46,7 +56,7 @@ export function vetMsgpack(bytes: Uint8Array): Uint8Array {
       flips = [];
       run();
     }
-    return flips.length === 0 ? bytes : applyFlips(bytes, flips);
+    return { bytes: flips.length === 0 ? bytes : applyFlips(bytes, flips), values };
   } finally {
     dropMask();
     src = new Uint8Array(0);
@@ -71,12 +81,14 @@ function scratch(length: number): Uint8Array {
 
 function run(): void {
   pos = 0;
+  values = 0;
   value(false, 0);
   if (pos > src.length) throw new AcctFormatError('the decrypted data is not msgpack (it ends inside its last value)');
   if (pos !== src.length) throw new AcctFormatError(`the decrypted data holds more than one msgpack value (extra bytes at byte ${pos})`);
 }
 
 function value(key: boolean, depth: number): void {
+  values++;
   const at = pos;
   if (at >= src.length) throw truncated(at);
   const t = src[pos++] as number;
@@ -150,6 +162,7 @@ function skipShort(key: boolean): boolean {
   const t = src[pos] as number;
   if (t < 0x80) {
     pos++;
+    values++;
     return true;
   }
   if (mask === undefined || t < 0xa0 || t >= 0xc0 || (key && t === 0xa9)) return false;
@@ -157,6 +170,7 @@ function skipShort(key: boolean): boolean {
   if (stop > src.length) return false;
   mask[pos] = 0;
   pos = stop;
+  values++;
   return true;
 }
 

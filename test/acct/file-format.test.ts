@@ -10,7 +10,9 @@ import { mulberry32 } from './helpers.ts';
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import type * as Msgpackr from 'msgpackr';
-import { NATIVE_DECODE_BYTES } from '../../acct/_file-format.ts';
+import { NATIVE_DECODE_BYTES, V8_DECODE_VALUES } from '../../acct/_file-format.ts';
+import { DECLINED, decodeInV8 } from '../../acct/_msgpack-in-v8.ts';
+import { vetMsgpack } from '../../acct/_vet-msgpack.ts';
 import { manyProfiles } from './many-profiles.ts';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -172,6 +174,75 @@ describe('msgpackr builds: plain JavaScript below NATIVE_DECODE_BYTES, native st
     expect(bytes.byteLength).toBeGreaterThan(NATIVE_DECODE_BYTES);
     expect(unpackProfiles(bytes)).toEqual(big);
     expect(unpackProfiles(packProfiles(manyProfiles(10)))).toEqual(manyProfiles(10));
+  });
+});
+
+describe('big files are decoded by V8 (decodeInV8): what msgpackr reads, value for value', () => {
+  const load = createRequire(import.meta.url);
+  const msgpackr = new (load('msgpackr') as typeof Msgpackr).Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number', copyBuffers: true });
+  // numbers of every msgpack width, floats of both sizes (and -0), and int64s beyond 2^53, as raw pieces
+  const f32 = (x: number) => { const b = Buffer.alloc(5); b[0] = 0xca; b.writeFloatBE(x, 1); return [...b]; };
+  const u64 = (hi: number, lo: number) => { const b = Buffer.alloc(9); b[0] = 0xcf; b.writeUInt32BE(hi, 1); b.writeUInt32BE(lo, 5); return [...b]; };
+  const i64 = (hi: number, lo: number) => { const b = Buffer.alloc(9); b[0] = 0xd3; b.writeInt32BE(hi, 1); b.writeUInt32BE(lo, 5); return [...b]; };
+
+  it('random profile data, every key and value kind: the same values (bin values are left to msgpackr)', () => {
+    const text = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 20 }), fc.string({ unit: 'binary', minLength: 60, maxLength: 300 }), fc.string({ unit: 'grapheme-ascii', maxLength: 70 }));
+    const key = text.filter((k) => k !== '__proto__');
+    const { value } = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, text, fc.integer(), fc.maxSafeInteger(), fc.integer({ min: -(2 ** 31) - 5, max: 2 ** 32 + 5 }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), tie('list'), tie('map')),
+      list: fc.array(tie('value'), { maxLength: 20 }),
+      map: fc.dictionary(key, tie('value'), { maxKeys: 20 }),
+    }));
+    fc.assert(
+      fc.property(fc.dictionary(key, value, { minKeys: 1, maxKeys: 20 }), (data) => {
+        // as unpackProfiles hands them over: vetted (a str that is not UTF-8, e.g. a lone surrogate, becomes bin)
+        const { bytes } = vetMsgpack(packProfiles(data));
+        const ours = decodeInV8(bytes);
+        if (ours === DECLINED) expect(bytes.some((b) => b >= 0xc4 && b <= 0xc6)).toBe(true);
+        else expect(ours).toStrictEqual(msgpackr.unpack(bytes));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('number keys are named as JavaScript names them; int64, float32 and -0 read as msgpackr reads them', () => {
+    const bytes = raw([
+      0x88,
+      0x01, ...str('a'), 0xfb, ...str('b'), 0xcb, 0x40, 0x04, 0, 0, 0, 0, 0, 0, ...str('c'), 0xcf, 0, 0, 1, 0, 0, 0, 0, 0, ...str('d'),
+      ...str('f32'), ...f32(0.1), ...str('u64'), ...u64(0x001fffff, 0xffffffff), ...str('i64'), ...i64(-0x200001, 7),
+      ...str('negzero'), 0xcb, 0x80, 0, 0, 0, 0, 0, 0, 0,
+    ]);
+    const ours = decodeInV8(bytes);
+    expect(ours).toStrictEqual(msgpackr.unpack(bytes));
+    expect(Object.is((ours as Record<string, number>).negzero, -0)).toBe(true);
+    expect(Object.keys(ours as object)).toEqual(Object.keys(msgpackr.unpack(bytes) as object));
+    for (const [hi, lo] of [[0xffffffff, 0xffffffff], [0x00200000, 1], [0x7fffffff, 0x80000001]] as const) {
+      for (const piece of [u64(hi, lo), i64(hi | 0, lo)]) expect(decodeInV8(raw(piece))).toBe(msgpackr.unpack(raw(piece)));
+    }
+  });
+
+  it('declines what it would read differently: bin values and a key given twice; unpackProfiles still reads them', () => {
+    const withBin = raw(map([str('k'), bin(utf8('x').map(() => 0xff))]));
+    expect(decodeInV8(withBin)).toBe(DECLINED);
+    const twice = raw(map([str('a'), [0x01]], [str('a'), [0x02]]));
+    expect(decodeInV8(twice)).toBe(DECLINED);
+    expect(msgpackr.unpack(twice)).toEqual({ a: 2 });
+    // over the threshold, both come back through msgpackr
+    const big = manyProfiles(12_000) as Record<string, unknown>;
+    const withBigBin = { ...big, blob: { p: { key: new Uint8Array(70_000).fill(0xfe) } } };
+    const bytes = packProfiles(withBigBin);
+    expect(vetMsgpack(bytes).values).toBeGreaterThan(V8_DECODE_VALUES);
+    expect(unpackProfiles(bytes)).toEqual(withBigBin);
+    // a provider given twice (Python never writes that, another writer might): the last one wins, as before
+    const plain = packProfiles(big);
+    expect([plain[0], plain[1], plain[2]]).toEqual([0xde, 0, 20]);
+    const twiceBig = raw([0xde, 0, 21, ...plain.subarray(3), ...str('provider_0'), ...map([str('x'), [0x01]])]);
+    expect(unpackProfiles(twiceBig)).toEqual({ ...big, provider_0: { x: 1 } });
+  });
+
+  it('vetMsgpack counts the values a decoder will build, map keys included', () => {
+    expect(vetMsgpack(packProfiles({ a: { b: [1, 'x', null], c: 2.5 } })).values).toBe(10);
+    expect(vetMsgpack(packProfiles(manyProfiles(100))).values).toBe(20 * 2 + 100 * 10 + 1);
   });
 });
 
