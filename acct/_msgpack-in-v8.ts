@@ -3,7 +3,8 @@
  * serialization format (what `v8.serialize` writes), and `v8.deserialize` builds the profiles. For input this big
  * V8 allocates what it builds straight in the old generation, so the young-generation collections that copied
  * every profile msgpackr had built (one per decode of 20,000 profiles, ~11 ms of its ~25 ms) no longer happen:
- * the rewrite is ~4 ms, the whole decode ~0.7x msgpackr's time (test/bench/acct.bench.ts).
+ * the rewrite is ~4 ms once V8 has compiled it, the whole decode ~0.7x msgpackr's time (test/bench/acct.bench.ts).
+ * _file-format.ts decides when it is used (V8_DECODE_VALUES: many values, and not a process's first big file).
  *
  * The bytes come from vetMsgpack, so they are one well-formed value of what an acct file may hold. What V8's
  * format would read differently from msgpackr is declined (DECLINED) for msgpackr to decode: bin values (msgpackr
