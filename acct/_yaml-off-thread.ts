@@ -61,7 +61,8 @@ function inWorker<T>(job: YamlJob, opts: OffThreadOptions): Promise<T> {
   if (signal?.aborted) return Promise.reject(interrupted(signal));
   return new Promise<T>((resolve, reject) => {
     const loader = FROM_SOURCES ? import.meta.resolve('tsx/esm/api') : undefined;
-    // required here: worker_threads is ~5 ms of every `acct` start, and small files never get this far
+    // required here, not imported: loading worker_threads added ~6 ms to `node -e` (paired runs), which every
+    // `acct` start paid, and small files never get this far
     const { Worker } = requireCjs('node:worker_threads') as typeof WorkerThreads;
     const worker = new Worker(BOOT, { eval: true, workerData: { job, entry: ENTRY, loader } });
     const started = Date.now();
