@@ -72,7 +72,8 @@ function splitFlags(level: ParserLevel, args: readonly string[], capture: ArgvCa
       } else if (def.arity === 'optional') {
         const next = args[i];
         const takes = next !== undefined && (!looksLikeFlag(next) || negativeNumber(next));
-        record(def, takes ? (i++, next) : null, capture);
+        if (takes) i++;
+        record(def, takes ? next : null, capture);
       } else record(def, undefined, capture);
       if (def.variadic) variadic = def;
       continue;
