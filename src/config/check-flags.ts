@@ -18,6 +18,11 @@ export function entriesFor(model: CliModel, subcommand: string | undefined): Cli
   return model.entries.filter((e) => e.top || (subcommand !== undefined && e.subcommands.includes(subcommand)));
 }
 
+/** The positionals a parser fills, in order: the top level's own, or (for a subcommand) that subcommand's. */
+export function positionalsFor(model: CliModel, subcommand: string | undefined): CliEntry[] {
+  return model.entries.filter((e) => e.positional && (subcommand === undefined ? e.top : e.subcommands.includes(subcommand)));
+}
+
 /** Fails on a flag claimed twice in one parser, or a list positional that is not the last one. */
 export function checkFlags(model: CliModel): void {
   const reserved = [
@@ -39,7 +44,7 @@ export function checkFlags(model: CliModel): void {
         owners.set(name, owner);
       }
     }
-    const positionals = model.entries.filter((e) => e.positional && (sub === undefined ? e.top : e.subcommands.includes(sub)));
+    const positionals = positionalsFor(model, sub);
     positionals.slice(0, -1).forEach((e) => {
       if (isListNargs(e.nargs)) {
         throw configError(ConfigDefinitionError, `${e.project} CLI_CONFIG.${e.key}: only the last positional can take a list (nargs)`);

@@ -1,4 +1,4 @@
-import { CONFIG_FLAG, HELP_FLAGS, VERBOSE_FLAG, VERSION_FLAG, entriesFor } from './check-flags.ts';
+import { CONFIG_FLAG, HELP_FLAGS, VERBOSE_FLAG, VERSION_FLAG, entriesFor, positionalsFor } from './check-flags.ts';
 import { positionalRequired } from './argv-capture.ts';
 import { showChoices } from './option-label.ts';
 import { isListNargs, type CliEntry, type CliModel, type ConfigModel, type OptionSpec } from './option-spec.ts';
@@ -18,7 +18,7 @@ const MAX_LEFT = 34;
  */
 export function formatHelp(model: ConfigModel, cli: CliModel, programName: string, subcommand?: string, requested?: readonly string[]): string {
   const sub = cli.subcommands.find((s) => s.name === subcommand);
-  const positionals = cli.entries.filter((e) => e.positional && (sub ? e.subcommands.includes(sub.name) : e.top));
+  const positionals = positionalsFor(cli, sub?.name);
   const out = [`Usage: ${usage(cli, programName, sub?.name, positionals)}`];
   const about = sub ? sub.desc ?? sub.help : undefined;
   if (about) out.push('', about);

@@ -1,4 +1,4 @@
-import { CONFIG_FLAG, VERBOSE_FLAG, VERSION_FLAG, allFlags, entriesFor } from './check-flags.ts';
+import { CONFIG_FLAG, VERBOSE_FLAG, VERSION_FLAG, allFlags, entriesFor, positionalsFor } from './check-flags.ts';
 import { isListNargs, type CliEntry, type CliModel } from './option-spec.ts';
 
 /** Where one occurrence of a flag is recorded. */
@@ -46,7 +46,7 @@ export function parserLevel(model: CliModel, sub: string | undefined): ParserLev
     subcommand: sub,
     hasSubcommands: sub === undefined && model.subcommands.length > 0,
     flags,
-    positionals: model.entries.filter((e) => e.positional && (sub === undefined ? e.top : e.subcommands.includes(sub))),
+    positionals: positionalsFor(model, sub),
     digitFlag: [...flags.keys()].some((f) => /^-\d$/.test(f)),
   };
 }

@@ -4,7 +4,7 @@
  * command line the same way, so CLIs built on tspop keep their behaviour.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { CONFIG_FLAG, VERBOSE_FLAG, VERSION_FLAG, allFlags, entriesFor } from '../../../src/config/check-flags.ts';
+import { CONFIG_FLAG, VERBOSE_FLAG, VERSION_FLAG, allFlags, entriesFor, positionalsFor } from '../../../src/config/check-flags.ts';
 import { emptyCapture, positionalRequired, type ArgvCapture } from '../../../src/config/argv-capture.ts';
 import { isListNargs, type CliEntry, type CliModel } from '../../../src/config/option-spec.ts';
 
@@ -72,7 +72,7 @@ function configure(cmd: Command, model: CliModel, sub: string | undefined, captu
       capture.version = true;
     });
   }
-  const positionals = model.entries.filter((e) => e.positional && (sub === undefined ? e.top : e.subcommands.includes(sub)));
+  const positionals = positionalsFor(model, sub);
   for (const entry of positionals) cmd.argument(argumentSpec(entry));
   cmd.action(() => {
     positionals.forEach((entry, i) => {
