@@ -45,6 +45,8 @@ let at = 0;
 let out = new Uint8Array(0);
 let to = 0;
 let declined = false;
+/** The value being written is a map key: a number is written as its name. */
+let asKey = false;
 const float = new Float64Array(1);
 const floatBytes = new Uint8Array(float.buffer);
 
@@ -58,6 +60,7 @@ export function decodeInV8(bytes: Uint8Array): unknown {
   view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   at = 0;
   declined = false;
+  asKey = false;
   out = spare.length >= bytes.length + 64 ? spare : new Uint8Array(bytes.length + (bytes.length >> 2) + 64);
   to = 0;
   try {
@@ -137,12 +140,14 @@ function read(n: number, v: number): number {
 }
 
 function int(v: number): void {
+  if (asKey) return name(String(v));
   room(6);
   out[to++] = INT32;
   varint(((v << 1) ^ (v >> 31)) >>> 0);
 }
 
 function number(v: number): void {
+  if (asKey) return name(String(v));
   if (Number.isInteger(v) && v >= -0x80000000 && v <= 0x7fffffff && !Object.is(v, -0)) return int(v);
   room(9);
   out[to++] = DOUBLE;
@@ -180,35 +185,18 @@ function map(count: number): void {
   varint(count);
 }
 
-/** A key as JavaScript names the property: a str as it is, a number as String(n) would spell it. */
+/** A key as JavaScript names the property: a str as it is, a number (all vetMsgpack lets through besides) as String(n). */
 function key(): void {
-  const t = src[at] as number;
-  if ((t >= 0xa0 && t < 0xc0) || t === 0xd9 || t === 0xda || t === 0xdb) return value();
-  const start = to;
+  asKey = true;
   value();
-  if (declined || out[start] === ONE_BYTE_STRING || out[start] === UTF8_STRING) return;
-  // vetMsgpack lets only numbers through otherwise: read back the one just written, write its name instead
-  const n = numberAt(start);
-  to = start;
-  const name = String(n);
-  room(name.length + 6);
-  out[to++] = ONE_BYTE_STRING;
-  varint(name.length);
-  for (let i = 0; i < name.length; i++) out[to++] = name.charCodeAt(i);
+  asKey = false;
 }
 
-function numberAt(start: number): number {
-  if (out[start] === DOUBLE) {
-    for (let i = 0; i < 8; i++) floatBytes[i] = out[start + 1 + i] as number;
-    return float[0] as number;
-  }
-  let z = 0;
-  for (let i = start + 1, shift = 1; ; i++, shift *= 128) {
-    const b = out[i] as number;
-    z += (b & 0x7f) * shift;
-    if (b < 0x80) break;
-  }
-  return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+function name(text: string): void {
+  room(text.length + 6);
+  out[to++] = ONE_BYTE_STRING;
+  varint(text.length);
+  for (let i = 0; i < text.length; i++) out[to++] = text.charCodeAt(i);
 }
 
 function array(length: number): void {
