@@ -45,8 +45,6 @@ let at = 0;
 let out = new Uint8Array(0);
 let to = 0;
 let declined = false;
-/** The value being written is a map key: a number is written as its name. */
-let asKey = false;
 const float = new Float64Array(1);
 const floatBytes = new Uint8Array(float.buffer);
 
@@ -60,7 +58,6 @@ export function decodeInV8(bytes: Uint8Array): unknown {
   view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   at = 0;
   declined = false;
-  asKey = false;
   out = spare.length >= bytes.length + 64 ? spare : new Uint8Array(bytes.length + (bytes.length >> 2) + 64);
   to = 0;
   try {
@@ -140,14 +137,12 @@ function read(n: number, v: number): number {
 }
 
 function int(v: number): void {
-  if (asKey) return name(String(v));
   room(6);
   out[to++] = INT32;
   varint(((v << 1) ^ (v >> 31)) >>> 0);
 }
 
 function number(v: number): void {
-  if (asKey) return name(String(v));
   if (Number.isInteger(v) && v >= -0x80000000 && v <= 0x7fffffff && !Object.is(v, -0)) return int(v);
   room(9);
   out[to++] = DOUBLE;
@@ -176,27 +171,14 @@ function string(len: number): void {
 function map(count: number): void {
   room(1);
   out[to++] = BEGIN_OBJECT;
+  // a key is a str, or a number (all vetMsgpack lets through besides), which V8 names as JavaScript does: String(n)
   for (let i = 0; i < count && !declined; i++) {
-    key();
+    value();
     value();
   }
   room(6);
   out[to++] = END_OBJECT;
   varint(count);
-}
-
-/** A key as JavaScript names the property: a str as it is, a number (all vetMsgpack lets through besides) as String(n). */
-function key(): void {
-  asKey = true;
-  value();
-  asKey = false;
-}
-
-function name(text: string): void {
-  room(text.length + 6);
-  out[to++] = ONE_BYTE_STRING;
-  varint(text.length);
-  for (let i = 0; i < text.length; i++) out[to++] = text.charCodeAt(i);
 }
 
 function array(length: number): void {
