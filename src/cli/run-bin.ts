@@ -11,5 +11,5 @@ interface BinScript {
  */
 export async function runBin(binUrl: string, stem: string, load: () => Promise<BinScript>, programName?: string): Promise<void> {
   const script = await ownModule(binUrl, stem, load);
-  process.exitCode = programName === undefined ? await script.default() : await script.default(process.argv.slice(2), programName);
+  process.exitCode = await script.default(process.argv.slice(2), programName);
 }
